@@ -1,0 +1,620 @@
+"""The `Client`: one method per action of the panel API v2."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from decimal import Decimal
+from types import TracebackType
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import requests
+from pydantic import BaseModel, ValidationError
+
+from . import __version__
+from .errors import (
+    APIError,
+    AuthenticationError,
+    ConfigurationError,
+    InsecureTransportWarning,
+    InsufficientFundsError,
+    InvalidArgumentError,
+    OutcomeUnknownError,
+    RateLimitError,
+    ResponseError,
+)
+from .models import (
+    SERVICES,
+    Balance,
+    CancelResult,
+    Id,
+    ItemError,
+    OrderCreated,
+    OrderStatus,
+    RefillCreated,
+    RefillResult,
+    RefillStatus,
+    RefillStatusResult,
+    Service,
+    ServiceList,
+)
+from .retry import RetryPolicy
+from .transport import Timeout, Transport, decode, unreadable
+
+BATCH_SIZE = 100
+"""The most ids the protocol accepts in one multi-id request."""
+DEFAULT_TIMEOUT = (10.0, 30.0)
+"""Seconds to connect, and to wait for the answer."""
+POOL_SIZE = 16
+"""Connections kept open per panel, enough for `max_workers` and a few sharing threads."""
+
+ParamValue = str | int | Decimal | float | date | Sequence[str | int] | None
+Model = TypeVar("Model", bound=BaseModel)
+Result = TypeVar("Result")
+
+_RESERVED_PARAMS = frozenset({"key", "action"})
+_LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
+
+
+class Client:
+    """A client for one SMM panel speaking the API v2.
+
+    The url and key fall back to the ``SMMPANEL_API_URL`` and ``SMMPANEL_API_KEY``
+    environment variables. Reads (services, balance, status, refill_status) are retried
+    on network failures; add, refill and cancel never are once they may have reached the
+    panel. A client may be shared by threads; use it as a context manager, or call
+    `close()`, to release its connections.
+    """
+
+    def __init__(
+        self,
+        api_url: str | None = None,
+        api_key: str | None = None,
+        *,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = 2,
+        session: requests.Session | None = None,
+        user_agent: str | None = None,
+        allow_insecure_http: bool = False,
+        verify: bool | str = True,
+        retry_policy: RetryPolicy | None = None,
+    ) -> None:
+        api_url = (api_url or os.environ.get("SMMPANEL_API_URL") or "").strip()
+        api_key = (api_key or os.environ.get("SMMPANEL_API_KEY") or "").strip()
+        if not api_url:
+            raise ConfigurationError(
+                "no api url: pass api_url or set the SMMPANEL_API_URL environment variable"
+            )
+        if not api_key:
+            raise ConfigurationError(
+                "no api key: pass api_key or set the SMMPANEL_API_KEY environment variable"
+            )
+        _check_url(api_url, allow_insecure_http)
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+            raise ConfigurationError(
+                f"max_retries must be a whole number >= 0, not {max_retries!r}"
+            )
+        if verify is False:
+            warnings.warn(
+                "certificate verification is off: anyone on the network path can read the"
+                " api key and change the panel's answers",
+                InsecureTransportWarning,
+                stacklevel=2,
+            )
+        self._owns_session = session is None
+        if session is None:
+            session = requests.Session()
+            adapter = requests.adapters.HTTPAdapter(pool_maxsize=POOL_SIZE)
+            session.mount("https://", adapter)
+            session.mount("http://", adapter)
+        policy = retry_policy or RetryPolicy()
+        self._transport = Transport(
+            api_url,
+            api_key,
+            timeout=_check_timeout(timeout),
+            retry=RetryPolicy(
+                max_retries=max_retries,
+                backoff_initial=policy.backoff_initial,
+                backoff_max=policy.backoff_max,
+                retry_after_max=policy.retry_after_max,
+                sleep=policy.sleep,
+            ),
+            session=session,
+            user_agent=user_agent
+            or f"smmpanel/{__version__} python-requests/{requests.__version__}",
+            verify=verify,
+        )
+
+    @property
+    def api_url(self) -> str:
+        """The url every action is posted to."""
+        return self._transport.api_url
+
+    def __repr__(self) -> str:
+        return f"Client(api_url={self.api_url!r})"
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the connections, closing the session only if this client created it."""
+        if self._owns_session:
+            self._transport.close()
+
+    # --- single answers ------------------------------------------------------------
+
+    def services(self) -> ServiceList:
+        """The panel's catalog of services."""
+        answer = self._transport.post("services", {}, repeatable=True)
+        if answer.status_code == 200:
+            try:  # the common case, read straight from the bytes in one pass
+                return ServiceList(SERVICES.validate_json(answer.body))
+            except ValidationError:
+                pass  # a dialect or an odd entry: read it item by item below
+        payload = decode(answer)
+        if not isinstance(payload, list):
+            raise unreadable(answer, "is not a list of services")
+        services, invalid = [], []
+        for entry in payload:
+            try:
+                services.append(Service.model_validate(entry))
+            except ValidationError:
+                invalid.append(ItemError(error=f"unreadable service: {_shorten(entry)}"))
+        return ServiceList(services, invalid)
+
+    def balance(self) -> Balance:
+        """The account's balance and currency."""
+        return self._single(Balance, "balance", {}, repeatable=True)
+
+    def add(
+        self,
+        service: Id,
+        link: str | None = None,
+        quantity: int | None = None,
+        *,
+        runs: int | None = None,
+        interval: int | None = None,
+        comments: str | Sequence[str] | None = None,
+        usernames: str | Sequence[str] | None = None,
+        hashtags: str | Sequence[str] | None = None,
+        hashtag: str | None = None,
+        username: str | None = None,
+        media: str | None = None,
+        keywords: str | Sequence[str] | None = None,
+        groups: str | Sequence[str] | None = None,
+        answer_number: int | str | None = None,
+        min: int | None = None,
+        max: int | None = None,
+        posts: int | None = None,
+        old_posts: int | None = None,
+        delay: int | None = None,
+        expiry: str | date | None = None,
+        country: str | None = None,
+        device: str | int | None = None,
+        type_of_traffic: str | int | None = None,
+        google_keyword: str | None = None,
+        referring_url: str | None = None,
+        **params: ParamValue,
+    ) -> OrderCreated:
+        """Place an order, which spends money. Never retried once it may have reached the
+        panel: a lost answer raises `OutcomeUnknownError`.
+
+        The named parameters are those the protocol documents for each service type
+        (drip-feed, custom comments, mentions, subscriptions, polls, web traffic); panel
+        specific extras go in ``**params``. Lists are sent one item per line.
+        """
+        for name, value in {"quantity": quantity, "runs": runs, "interval": interval}.items():
+            _check_count(name, value)
+        for name, value in {"min": min, "max": max, "posts": posts}.items():
+            _check_count(name, value)
+        for name, value in {"old_posts": old_posts, "delay": delay}.items():
+            _check_count(name, value, allow_zero=True)
+        if min is not None and max is not None and min > max:
+            raise InvalidArgumentError(f"min ({min}) is more than max ({max})")
+        named: dict[str, ParamValue] = {
+            "service": _check_id(service, "service"),
+            "link": link,
+            "quantity": quantity,
+            "runs": runs,
+            "interval": interval,
+            "comments": comments,
+            "usernames": usernames,
+            "hashtags": hashtags,
+            "hashtag": hashtag,
+            "username": username,
+            "media": media,
+            "keywords": keywords,
+            "groups": groups,
+            "answer_number": answer_number,
+            "min": min,
+            "max": max,
+            "posts": posts,
+            "old_posts": old_posts,
+            "delay": delay,
+            "expiry": expiry,
+            "country": country,
+            "device": device,
+            "type_of_traffic": type_of_traffic,
+            "google_keyword": google_keyword,
+            "referring_url": referring_url,
+        }
+        reserved = _RESERVED_PARAMS.intersection(params)
+        if reserved:
+            raise InvalidArgumentError(f"{', '.join(sorted(reserved))} cannot be overridden")
+        return self._single(OrderCreated, "add", _form({**named, **params}), repeatable=False)
+
+    def status(self, order: Id) -> OrderStatus:
+        """One order's status."""
+        params = {"order": str(_check_id(order, "order"))}
+        return self._single(OrderStatus, "status", params, repeatable=True)
+
+    def refill(self, order: Id) -> RefillCreated:
+        """Ask for a refill of one order. Never retried once it may have reached the panel."""
+        params = {"order": str(_check_id(order, "order"))}
+        return self._single(RefillCreated, "refill", params, repeatable=False)
+
+    def refill_status(self, refill: Id) -> RefillStatus:
+        """One refill's status."""
+        params = {"refill": str(_check_id(refill, "refill"))}
+        return self._single(RefillStatus, "refill_status", params, repeatable=True)
+
+    # --- batches -------------------------------------------------------------------
+
+    def statuses(
+        self, orders: Iterable[Id], *, max_workers: int = 1
+    ) -> dict[Id, OrderStatus | ItemError]:
+        """The statuses of many orders, keyed by the ids as you passed them.
+
+        Ids are de-duplicated and sent 100 to a request; an order the panel could not
+        report on is an `ItemError`. `max_workers` > 1 sends that many requests at once.
+        """
+        unique, spellings = _unique_ids(orders, "orders")
+        found = self._batches(
+            "status", "orders", unique, _read_statuses, _as_is,
+            repeatable=True, max_workers=max_workers,
+        )  # fmt: skip
+        return {given: found[key] for key, forms in spellings.items() for given in forms}
+
+    def refills(self, orders: Iterable[Id], *, max_workers: int = 1) -> list[RefillResult]:
+        """Ask for refills of many orders: one result per order, in the order given."""
+        unique, _ = _unique_ids(orders, "orders")
+        listed = _Listed(RefillResult, "order", "refill")
+        found = self._batches(
+            "refill", "orders", unique, listed.read, listed.failed,
+            repeatable=False, max_workers=max_workers,
+        )  # fmt: skip
+        return [found[str(order)] for order in unique]
+
+    def refill_statuses(
+        self, refills: Iterable[Id], *, max_workers: int = 1
+    ) -> list[RefillStatusResult]:
+        """The statuses of many refills: one result per refill, in the order given."""
+        unique, _ = _unique_ids(refills, "refills")
+        listed = _Listed(RefillStatusResult, "refill", "status")
+        found = self._batches(
+            "refill_status", "refills", unique,
+            listed.read, listed.failed,
+            repeatable=True, max_workers=max_workers,
+        )  # fmt: skip
+        return [found[str(refill)] for refill in unique]
+
+    def cancel(self, orders: Iterable[Id], *, max_workers: int = 1) -> list[CancelResult]:
+        """Ask the panel to cancel orders: one result per order, in the order given.
+
+        An accepted request (often ``cancel: 1``) means the panel will try to cancel, not
+        that the order is already canceled: check its status later.
+        """
+        unique, _ = _unique_ids(orders, "orders")
+        listed = _Listed(CancelResult, "order", "cancel")
+        found = self._batches(
+            "cancel", "orders", unique, listed.read, listed.failed,
+            repeatable=False, max_workers=max_workers,
+        )  # fmt: skip
+        return [found[str(order)] for order in unique]
+
+    # --- plumbing --------------------------------------------------------------------
+
+    def _single(
+        self, model: type[Model], action: str, params: Mapping[str, str], *, repeatable: bool
+    ) -> Model:
+        answer = self._transport.post(action, params, repeatable=repeatable)
+        try:
+            payload = decode(answer)
+            try:
+                return model.model_validate(payload)
+            except ValidationError as exc:
+                raise unreadable(answer, f"does not fit {model.__name__}: {_summary(exc)}") from exc
+        except ResponseError as exc:
+            if repeatable:
+                raise
+            raise OutcomeUnknownError(action, params, str(exc)) from exc
+
+    def _batches(
+        self,
+        action: str,
+        field: str,
+        ids: list[Id],
+        read: Callable[[list[Id], Any], dict[str, Result]],
+        failed: Callable[[Id, ItemError], Result],
+        *,
+        repeatable: bool,
+        max_workers: int,
+    ) -> dict[str, Result]:
+        """Send `ids` in chunks of `BATCH_SIZE` and merge what `read` makes of each answer,
+        keyed by the ids' text. An id the panel refused or left out gets what `failed`
+        makes of an `ItemError`, so one bad item never loses the rest."""
+        if isinstance(max_workers, bool) or not isinstance(max_workers, int) or max_workers < 1:
+            raise InvalidArgumentError(
+                f"max_workers must be a whole number >= 1, not {max_workers!r}"
+            )
+        chunks = [ids[start : start + BATCH_SIZE] for start in range(0, len(ids), BATCH_SIZE)]
+
+        def run(chunk: list[Id]) -> dict[str, Result]:
+            params = {field: ",".join(str(item) for item in chunk)}
+            answer = self._transport.post(action, params, repeatable=repeatable)
+            try:
+                found = read(chunk, decode(answer))
+            except (AuthenticationError, InsufficientFundsError, RateLimitError):
+                raise
+            except APIError as error:  # the panel refused this whole chunk
+                return {str(item): failed(item, ItemError(error=error.message)) for item in chunk}
+            except ResponseError as exc:
+                if repeatable:
+                    raise
+                raise OutcomeUnknownError(action, params, str(exc)) from exc
+            missing = ItemError(error="the panel's answer left this id out")
+            return {str(item): found.get(str(item)) or failed(item, missing) for item in chunk}
+
+        merged: dict[str, Result] = {}
+        workers = min(max_workers, len(chunks))
+        if workers == 1:
+            for chunk in chunks:
+                try:
+                    merged.update(run(chunk))
+                except OutcomeUnknownError as exc:
+                    exc.completed.extend(merged.values())
+                    raise
+            return merged
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="smmpanel") as pool:
+            futures = [(chunk, pool.submit(run, chunk)) for chunk in chunks]
+        rate_limited, unknown = [], None
+        for chunk, future in futures:
+            error = future.exception()
+            if error is None:
+                merged.update(future.result())
+            elif isinstance(error, RateLimitError) and repeatable:
+                rate_limited.append(chunk)
+            elif isinstance(error, OutcomeUnknownError):
+                unknown = unknown or error
+            else:
+                raise error
+        if unknown is not None:
+            unknown.completed.extend(merged.values())
+            raise unknown
+        for chunk in rate_limited:  # the panel wants less at once: finish one at a time
+            merged.update(run(chunk))
+        return merged
+
+
+# --- answers of batches ----------------------------------------------------------------
+
+
+def _as_is(_: Id, error: ItemError) -> ItemError:
+    return error
+
+
+def _item_error(value: Any) -> ItemError | None:
+    """The error in one item of a batch answer: ``{"error": ...}``, or a bare message."""
+    if isinstance(value, dict) and "error" in value and value["error"] not in (None, ""):
+        return ItemError(error=str(value["error"]).strip())
+    if isinstance(value, str) and (not value.strip() or any(ch.isspace() for ch in value.strip())):
+        return ItemError(error=value.strip() or "empty answer")
+    return None
+
+
+def _read_item(model: type[Model], value: Any) -> Model | ItemError:
+    error = _item_error(value)
+    if error is not None:
+        return error
+    try:
+        return model.model_validate(value)
+    except ValidationError as exc:
+        return ItemError(error=f"unreadable answer {_shorten(value)}: {_summary(exc)}")
+
+
+def _read_statuses(chunk: list[Id], payload: Any) -> dict[str, OrderStatus | ItemError]:
+    if isinstance(payload, list):  # some panels list the orders instead of keying them
+        payload = {
+            str(item.get("order", item.get("id"))): item
+            for item in payload
+            if isinstance(item, dict)
+        }
+    if not isinstance(payload, dict):
+        raise ResponseError(f"the panel's answer is not a map of orders: {_shorten(payload)}")
+    if len(chunk) == 1 and "status" in payload and str(chunk[0]) not in payload:
+        payload = {str(chunk[0]): payload}  # a panel that answered in the single form
+    return {str(order).strip(): _read_item(OrderStatus, value) for order, value in payload.items()}
+
+
+class _Listed:
+    """Reads answers that list ``{id_field: id, value_field: value}`` objects into
+    `model`, one per id; the id reported back is always the one the caller sent.
+
+    An item without its id is matched by position when the panel answered exactly one
+    item per id.
+    """
+
+    def __init__(self, model: type[BaseModel], id_field: str, value_field: str) -> None:
+        self.model = model
+        self.id_field = id_field
+        self.value_field = value_field
+
+    def failed(self, item_id: Id, error: ItemError) -> Any:
+        return self.model.model_validate({self.id_field: item_id, self.value_field: error})
+
+    def read(self, chunk: list[Id], payload: Any) -> dict[str, Any]:
+        if isinstance(payload, dict):  # keyed by id instead of a list
+            payload = [
+                {self.id_field: key, self.value_field: value} for key, value in payload.items()
+            ]
+        if not isinstance(payload, list):
+            raise ResponseError(f"the panel's answer is not a list: {_shorten(payload)}")
+        by_id = {str(item): item for item in chunk}
+        found: dict[str, Any] = {}
+        for position, item in enumerate(payload):
+            if not isinstance(item, dict):
+                continue
+            key = str(item.get(self.id_field, "")).strip()
+            if key not in by_id and len(payload) == len(chunk):
+                key = str(chunk[position])
+            if key not in by_id:
+                continue
+            error: ItemError | None
+            if self.value_field not in item:
+                error = _item_error(item) or ItemError(error=f"unreadable answer {_shorten(item)}")
+            else:
+                error = _item_error(item[self.value_field])
+            result = error or _read_item(self.model, {**item, self.id_field: by_id[key]})
+            if isinstance(result, ItemError):
+                result = self.failed(by_id[key], result)
+            found[key] = result
+        return found
+
+
+# --- checking arguments -----------------------------------------------------------------
+
+
+def _check_id(value: object, what: str) -> Id:
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise InvalidArgumentError(f"{what} must be an int or a string id, not {value!r}")
+    if isinstance(value, int):
+        if value <= 0:
+            raise InvalidArgumentError(f"{what} must be a positive id, not {value!r}")
+        return value
+    if not value or any(ch == "," or ch.isspace() for ch in value):
+        raise InvalidArgumentError(
+            f"{what} must be a non-empty id without commas or spaces, not {value!r}"
+        )
+    return value
+
+
+def _unique_ids(ids: Iterable[Id], what: str) -> tuple[list[Id], dict[str, list[Id]]]:
+    """The ids without repeats (``5`` and ``"5"`` are the same id), and every spelling
+    the caller used for each."""
+    if isinstance(ids, (str, bytes)) or not isinstance(ids, Iterable):
+        raise InvalidArgumentError(f"{what} must be an iterable of ids, not {ids!r}")
+    spellings: dict[str, list[Id]] = {}
+    unique: list[Id] = []
+    for item in ids:
+        key = str(_check_id(item, what[:-1]))
+        forms = spellings.setdefault(key, [])
+        if not forms:
+            unique.append(item)
+        if item not in forms:
+            forms.append(item)
+    if not unique:
+        raise InvalidArgumentError(f"{what} is empty: pass at least one id")
+    return unique, spellings
+
+
+def _check_count(name: str, value: object, *, allow_zero: bool = False) -> None:
+    if value is None:
+        return
+    lowest = 0 if allow_zero else 1
+    if isinstance(value, bool) or not isinstance(value, int) or value < lowest:
+        kind = "a whole number >= 0" if allow_zero else "a positive whole number"
+        raise InvalidArgumentError(f"{name} must be {kind}, not {value!r}")
+
+
+def _check_timeout(timeout: object) -> Timeout:
+    parts = timeout if isinstance(timeout, tuple) else (timeout,)
+    if len(parts) not in (1, 2) or not all(
+        isinstance(part, (int, float)) and not isinstance(part, bool) and 0 < part < float("inf")
+        for part in parts
+    ):
+        raise ConfigurationError(
+            f"timeout must be seconds > 0, or a (connect, read) pair of them, not {timeout!r};"
+            " waiting forever is not an option"
+        )
+    return timeout  # type: ignore[return-value]
+
+
+def _check_url(url: str, allow_insecure_http: bool) -> None:
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError as exc:
+        raise ConfigurationError(f"api url {url!r} is not a url: {exc}") from None
+    if parts.scheme not in ("http", "https") or not host:
+        raise ConfigurationError(f"api url {url!r} must be an http(s) url with a host")
+    if parts.scheme == "http" and not allow_insecure_http and not _is_loopback(host):
+        raise ConfigurationError(
+            f"api url {url!r} is plain http, which sends the api key unencrypted: use https,"
+            " or pass allow_insecure_http=True"
+        )
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _form(values: Mapping[str, ParamValue]) -> dict[str, str]:
+    """The form fields for `values`: lists one item per line, `None` left out."""
+    form: dict[str, str] = {}
+    for name, value in values.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            form[name] = "1" if value else "0"
+        elif isinstance(value, (str, int, Decimal, float)):
+            if isinstance(value, str) and not value.strip():
+                raise InvalidArgumentError(f"{name} must not be empty")
+            form[name] = str(value)
+        elif isinstance(value, date):
+            form[name] = value.strftime("%d/%m/%Y")
+        elif isinstance(value, (list, tuple)):
+            form[name] = "\n".join(_line(name, item) for item in value)
+        else:
+            raise InvalidArgumentError(f"{name} must be text, a number or a list, not {value!r}")
+    return form
+
+
+def _line(name: str, item: object) -> str:
+    if isinstance(item, bool) or not isinstance(item, (str, int)):
+        raise InvalidArgumentError(f"each item of {name} must be text, not {item!r}")
+    text = str(item)
+    if "\n" in text or "\r" in text or not text.strip():
+        raise InvalidArgumentError(
+            f"each item of {name} must be one non-empty line (items are sent one per line),"
+            f" not {text!r}"
+        )
+    return text
+
+
+def _shorten(value: object, limit: int = 120) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _summary(exc: ValidationError) -> str:
+    # pydantic's own message repeats the input values; name only the fields at fault.
+    fields = sorted({".".join(str(part) for part in error["loc"][:1]) for error in exc.errors()})
+    return "bad or missing " + ", ".join(name or "value" for name in fields)

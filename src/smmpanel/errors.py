@@ -1,0 +1,149 @@
+"""Every exception a client call can raise.
+
+The hierarchy::
+
+    SMMPanelError
+    ├── ConfigurationError        bad client settings (also a ValueError)
+    ├── InvalidArgumentError      a bad argument, refused before sending (also a ValueError)
+    ├── APIError                  the panel answered {"error": ...}
+    │   ├── AuthenticationError   the key was refused
+    │   ├── InsufficientFundsError
+    │   └── RateLimitError        HTTP 429, after the retries allowed
+    ├── ResponseError             the answer could not be understood
+    ├── TransportError            the network failed (after retries, for repeatable calls)
+    └── OutcomeUnknownError       a paid call may have reached the panel, its answer was lost
+
+`OutcomeUnknownError` is deliberately not a `TransportError`: code that retries on
+network errors must never re-send an order that may already have been placed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+BODY_PREVIEW_CHARS = 500
+
+
+class SMMPanelError(Exception):
+    """Base class of every error this library raises."""
+
+
+class ConfigurationError(SMMPanelError, ValueError):
+    """The client was constructed with a missing or unsafe setting."""
+
+
+class InvalidArgumentError(SMMPanelError, ValueError):
+    """An argument was refused before any request was sent."""
+
+
+class APIError(SMMPanelError):
+    """The panel answered with an error message, such as "Incorrect order ID"."""
+
+    def __init__(self, message: str, *, status_code: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status_code = status_code
+
+    @classmethod
+    def from_message(cls, message: str, *, status_code: int | None = None) -> APIError:
+        """Build the most specific `APIError` subclass for a panel's error message."""
+        error_class: type[APIError] = cls
+        if status_code == 429:
+            error_class = RateLimitError
+        elif _AUTH_ERROR.search(_normalise(message)):
+            error_class = AuthenticationError
+        elif _FUNDS_ERROR.search(_normalise(message)):
+            error_class = InsufficientFundsError
+        return error_class(message, status_code=status_code)
+
+
+class AuthenticationError(APIError):
+    """The panel refused the api key."""
+
+
+class InsufficientFundsError(APIError):
+    """The balance does not cover the order."""
+
+
+class RateLimitError(APIError):
+    """The panel asked us to slow down (HTTP 429) beyond what the retry policy waits for."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = 429,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, status_code=status_code)
+        self.retry_after = retry_after
+
+
+class ResponseError(SMMPanelError):
+    """The panel's answer could not be understood: not JSON, the wrong shape, an
+    unexpected HTTP status, or a redirect."""
+
+    def __init__(self, message: str, *, status_code: int | None = None, body: str = "") -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.body = body[:BODY_PREVIEW_CHARS]
+
+
+class InsecureTransportWarning(UserWarning):
+    """Certificate verification was turned off for a client."""
+
+
+class TransportError(SMMPanelError):
+    """The request could not be completed over the network."""
+
+
+class OutcomeUnknownError(SMMPanelError):
+    """A call that spends money or changes orders may have reached the panel, and its
+    answer was lost. It is never retried automatically: check the panel's orders before
+    sending it again.
+
+    `action` and `params` say what was sent (never the key); `completed` holds the
+    results of the batches that did finish, when a multi-id call failed part way.
+    """
+
+    def __init__(
+        self,
+        action: str,
+        params: Mapping[str, str],
+        reason: str,
+        *,
+        completed: list[Any] | None = None,
+    ) -> None:
+        self.action = action
+        self.params = dict(params)
+        self.reason = reason
+        self.completed: list[Any] = completed if completed is not None else []
+        shown = ", ".join(f"{name}={_shorten(value)}" for name, value in self.params.items())
+        super().__init__(
+            f"the panel may have received {action!r} ({shown}) but its answer was lost"
+            f" ({reason}). It was not retried: check your orders on the panel before"
+            " sending it again."
+        )
+
+
+def _shorten(value: str, limit: int = 60) -> str:
+    text = value.replace("\n", "\\n")
+    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
+
+
+def _normalise(message: str) -> str:
+    # Panels send "Invalid API key" as well as translation keys like
+    # "neworder.error.not_enough_funds"; compare them as plain lower-case words.
+    return re.sub(r"[^a-z0-9]+", " ", message.lower())
+
+
+_AUTH_ERROR = re.compile(
+    r"\b(api ?key|invalid key|incorrect key|wrong key|key (is )?(invalid|incorrect|wrong)"
+    r"|unauthori[sz]ed|authentication)\b"
+)
+_FUNDS_ERROR = re.compile(
+    r"\b(not enough (funds|balance|money)|insufficient (funds|balance)|low balance"
+    r"|balance (is )?(too low|insufficient|not enough))\b"
+)

@@ -1,0 +1,330 @@
+"""Typed answers of the panel API v2.
+
+Attribute names are the wire's field names and unknown fields are kept. Parsing is
+lenient (numbers as strings or JSON numbers, blanks and words like "Unknown" in optional
+counts, money formatted for humans) while the attributes are strictly typed: money is
+`Decimal`, counts are `int`, ids stay exactly as the panel sent them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any, Final
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    TypeAdapter,
+)
+from pydantic_core import core_schema
+
+Id = int | str
+"""An order, refill or service id: an int, or a string for panels that use them."""
+
+_CANONICAL_STATUSES: Final = (
+    "Pending",
+    "In progress",
+    "Processing",
+    "Partial",
+    "Completed",
+    "Canceled",
+    "Refunded",
+    "Rejected",
+)
+_STATUS_SPELLINGS: Final = {
+    **{word.lower(): word for word in _CANONICAL_STATUSES},
+    "inprogress": "In progress",
+    "cancelled": "Canceled",
+    "complete": "Completed",
+}
+
+
+def _status_lookup_key(text: str) -> str:
+    return re.sub(r"[\s_-]+", " ", text.strip().lower())
+
+
+class Status(str):
+    """A status word, spelled canonically when the panel's word is a known one.
+
+    It compares equal to the canonical strings whatever case or spelling the panel used,
+    so ``status == "Canceled"`` holds for "Cancelled", "canceled" and "CANCELED". A word
+    outside the known ones is kept exactly as it came.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, raw: object) -> Status:
+        """Normalise `raw` to a canonical status word when it is a known one."""
+        text = str(raw).strip()
+        return super().__new__(cls, _STATUS_SPELLINGS.get(_status_lookup_key(text), text))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, str):
+            return str.__eq__(self, Status(other))
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return str.__hash__(self)
+
+    def __repr__(self) -> str:
+        return f"Status({str.__repr__(self)})"
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls._from_wire, serialization=core_schema.to_string_ser_schema()
+        )
+
+    @classmethod
+    def _from_wire(cls, value: object) -> Status:
+        if isinstance(value, Status):
+            return value
+        if isinstance(value, str) and value.strip():
+            return cls(value)
+        raise ValueError(f"not a status word: {value!r}")
+
+    @property
+    def is_known(self) -> bool:
+        """Whether the panel used one of the canonical status words."""
+        return str(self) in _CANONICAL_STATUSES
+
+    @property
+    def is_final(self) -> bool:
+        """Whether the order (or refill) can no longer change: completed, partial,
+        canceled, refunded or rejected."""
+        return str(self) in ("Partial", "Completed", "Canceled", "Refunded", "Rejected")
+
+
+# --- lenient scalar parsing -------------------------------------------------------
+#
+# Each lenient type is a left-to-right union: pydantic's own lax validator first, so the
+# common shapes ("0.90", 0.9, "50", 50) are parsed without calling Python, and a Python
+# fallback only for what panels send beyond that.
+
+_BLANKS: Final = frozenset({"", "-", "--", "n/a", "na", "none", "null", "unknown", "undefined"})
+_MONEY_NOISE: Final = re.compile(r"[^\d.,\-+eE]")
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and value.strip().lower() in _BLANKS)
+
+
+def parse_decimal(value: object) -> Decimal:
+    """Read a money amount such as "0.90", 0.9, "1,234.50", "$12.50" or "12,50 USD"."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
+        raise ValueError(f"not an amount: {value!r}")
+    text = _MONEY_NOISE.sub("", str(value))
+    if "," in text:
+        whole, _, tail = text.rpartition(",")
+        if "." in text or (len(tail) == 3 and "," not in whole):
+            text = text.replace(",", "")  # thousands separators
+        else:
+            text = whole.replace(",", "") + "." + tail  # a decimal comma
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"not an amount: {value!r}") from None
+    if not amount.is_finite():
+        raise ValueError(f"not a finite amount: {value!r}")
+    return amount
+
+
+def parse_int(value: object) -> int:
+    """Read a count such as "3572", 3572, "3,572" or "3572.0"."""
+    if isinstance(value, bool):
+        raise ValueError(f"not a count: {value!r}")
+    amount = parse_decimal(value)
+    if amount != amount.to_integral_value():
+        raise ValueError(f"not a whole count: {value!r}")
+    return int(amount)
+
+
+def _optional(parse: Any) -> Any:
+    def parse_or_none(value: object) -> Any:
+        return None if _is_blank(value) else parse(value)
+
+    return parse_or_none
+
+
+def _parse_flag(value: object) -> bool:
+    if _is_blank(value):
+        return False
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in ("yes", "true", "1", "on", "enabled", "y"):
+            return True
+        if word in ("no", "false", "0", "off", "disabled", "n"):
+            return False
+    if isinstance(value, (int, float)):
+        return bool(value)
+    raise ValueError(f"not a yes/no value: {value!r}")
+
+
+Money = Annotated[Decimal, Field(allow_inf_nan=False)]
+LenientMoney = Annotated[
+    Money | Annotated[Money, BeforeValidator(parse_decimal)],
+    Field(union_mode="left_to_right"),
+]
+LenientOptionalMoney = Annotated[
+    Money | Annotated[Money | None, BeforeValidator(_optional(parse_decimal))] | None,
+    Field(union_mode="left_to_right"),
+]
+LenientInt = Annotated[
+    int | Annotated[int, BeforeValidator(parse_int)],
+    Field(union_mode="left_to_right"),
+]
+LenientOptionalInt = Annotated[
+    int | Annotated[int | None, BeforeValidator(_optional(parse_int))] | None,
+    Field(union_mode="left_to_right"),
+]
+LenientFlag = Annotated[
+    bool | Annotated[bool, BeforeValidator(_parse_flag)],
+    Field(union_mode="left_to_right"),
+]
+
+
+# --- models -----------------------------------------------------------------------
+
+
+class PanelModel(BaseModel):
+    """Base of every answer model: unknown fields are kept, numbers read as text."""
+
+    model_config = ConfigDict(extra="allow", coerce_numbers_to_str=True, defer_build=True)
+
+
+class ItemError(PanelModel):
+    """The panel's refusal of one item of a batch; ``str(item_error)`` is the message."""
+
+    error: str
+
+    def __str__(self) -> str:
+        return self.error
+
+
+class Service(PanelModel):
+    """One entry of the panel's catalog; `rate` is the price per 1000."""
+
+    service: Id
+    name: str = ""
+    type: str = "Default"
+    category: str = ""
+    rate: LenientMoney
+    min: LenientInt
+    max: LenientInt
+    refill: LenientFlag = False
+    cancel: LenientFlag = False
+
+
+class Balance(PanelModel):
+    """The account's balance."""
+
+    balance: LenientMoney
+    currency: str | None = None
+
+
+class OrderCreated(PanelModel):
+    """The answer to `add`: the new order's id."""
+
+    order: Id
+
+
+class RefillCreated(PanelModel):
+    """The answer to `refill`: the new refill's id."""
+
+    refill: Id
+
+
+class OrderStatus(PanelModel):
+    """An order's progress; `status` compares equal to the canonical status words."""
+
+    charge: LenientOptionalMoney = None
+    start_count: LenientOptionalInt = None
+    status: Status
+    remains: LenientOptionalInt = None
+    currency: str | None = None
+
+
+class RefillStatus(PanelModel):
+    """A refill's progress."""
+
+    status: Status
+
+
+class RefillResult(PanelModel):
+    """One order's answer in `refills()`: the new refill's id, or an `ItemError`."""
+
+    order: Id
+    refill: Id | ItemError
+
+    @property
+    def ok(self) -> bool:
+        """Whether the panel created the refill."""
+        return not isinstance(self.refill, ItemError)
+
+
+class RefillStatusResult(PanelModel):
+    """One refill's answer in `refill_statuses()`: its status, or an `ItemError`."""
+
+    refill: Id
+    status: Status | ItemError
+
+    @property
+    def ok(self) -> bool:
+        """Whether the panel knew the refill."""
+        return not isinstance(self.status, ItemError)
+
+
+class CancelResult(PanelModel):
+    """One order's answer in `cancel()`: the panel's acceptance (often ``1``, meaning the
+    request was accepted, not that the order is already canceled), or an `ItemError`."""
+
+    order: Id
+    cancel: int | str | bool | ItemError
+
+    @property
+    def ok(self) -> bool:
+        """Whether the panel accepted the cancel request."""
+        return not isinstance(self.cancel, ItemError)
+
+
+class ServiceList(list[Service]):
+    """The catalog: a list of `Service` with lookups. Entries the panel sent that could
+    not be read are in `invalid`, so one odd entry never loses the rest."""
+
+    def __init__(self, services: Iterable[Service] = (), invalid: Iterable[ItemError] = ()):
+        super().__init__(services)
+        self.invalid: list[ItemError] = list(invalid)
+
+    def get(self, service: Id) -> Service | None:
+        """The service with this id (``5`` and ``"5"`` are the same), or None."""
+        wanted = str(service)
+        return next((item for item in self if str(item.service) == wanted), None)
+
+    def categories(self) -> list[str]:
+        """The category names, in catalog order, each once."""
+        return list(dict.fromkeys(item.category for item in self))
+
+    def in_category(self, category: str) -> ServiceList:
+        """The services of one category."""
+        return ServiceList(item for item in self if item.category == category)
+
+    def search(self, text: str) -> ServiceList:
+        """The services whose name or category contains `text`, ignoring case."""
+        needle = text.lower()
+        return ServiceList(
+            item for item in self if needle in item.name.lower() or needle in item.category.lower()
+        )
+
+
+SERVICES: Final = TypeAdapter(list[Service])

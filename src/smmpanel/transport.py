@@ -1,0 +1,268 @@
+"""Sending one action to the panel: the POST, the retry loop, and reading the answer.
+
+Every action is one form-encoded POST to the api url. Repeatable actions (reads) are
+retried per the `RetryPolicy`; actions that spend money or change orders are retried only
+when the request provably never left this machine, and otherwise end in
+`OutcomeUnknownError`. Redirects are never followed: requests would re-send the whole
+form, key included, to wherever the redirect points.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from http.client import HTTPException
+from typing import Any
+from urllib.parse import quote_plus, urlsplit
+
+import requests
+import urllib3
+
+from .errors import (
+    APIError,
+    OutcomeUnknownError,
+    RateLimitError,
+    ResponseError,
+    TransportError,
+)
+from .retry import RetryPolicy, parse_retry_after
+
+logger = logging.getLogger("smmpanel")
+
+Timeout = float | tuple[float, float]
+KEY_PLACEHOLDER = "[api key removed]"
+_SUCCESS_WORDS = frozenset({"success", "ok", "true"})
+_NETWORK_ERRORS = (requests.RequestException, urllib3.exceptions.HTTPError, HTTPException, OSError)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The panel's raw answer: HTTP status and body, with the api key scrubbed out."""
+
+    status_code: int
+    body: bytes
+
+
+class Transport:
+    """Posts actions to one panel over one `requests.Session`, applying the retry policy."""
+
+    def __init__(
+        self,
+        api_url: str,
+        api_key: str,
+        *,
+        timeout: Timeout,
+        retry: RetryPolicy,
+        session: requests.Session,
+        user_agent: str,
+        verify: bool | str = True,
+    ) -> None:
+        self.api_url = api_url
+        self.timeout = timeout
+        self.retry = retry
+        self.session = session
+        self.verify = verify
+        self._api_key = api_key
+        self._headers = {"User-Agent": user_agent, "Accept": "application/json"}
+        self._secrets = tuple(
+            {secret.encode() for secret in (api_key, quote_plus(api_key)) if secret}
+        )
+
+    def post(self, action: str, params: Mapping[str, str], *, repeatable: bool) -> Answer:
+        """Send `action` with `params` and return the answer once it is worth reading.
+
+        Raises `TransportError` or `OutcomeUnknownError` when no answer arrived, and
+        `ResponseError` or `APIError` for a redirect or a status the retries did not cure.
+        """
+        form = {"key": self._api_key, "action": action, **params}
+        retries_done = 0
+        while True:
+            started = time.perf_counter()
+            try:
+                response = self.session.post(
+                    self.api_url,
+                    data=form,
+                    headers=self._headers,
+                    timeout=self.timeout,
+                    allow_redirects=False,
+                    verify=self.verify,
+                )
+                status_code, body = response.status_code, response.content
+            except _NETWORK_ERRORS as exc:
+                self._log_attempt(action, retries_done, "no answer", started)
+                reached_panel = not _never_sent(exc)
+                reason = self.scrub_text(_describe(exc))
+                if isinstance(exc, requests.exceptions.SSLError):
+                    raise TransportError(f"{action}: {reason}") from exc
+                if repeatable or not reached_panel:
+                    wait = self.retry.wait(retries_done)
+                    if wait is not None:
+                        self._pause(action, reason, wait)
+                        retries_done += 1
+                        continue
+                if reached_panel and not repeatable:
+                    raise OutcomeUnknownError(action, params, reason) from exc
+                raise TransportError(f"{action}: {reason}") from exc
+
+            self._log_attempt(action, retries_done, status_code, started)
+            answer = Answer(status_code, self.scrub(body))
+            if 300 <= status_code <= 399:
+                target = urlsplit(response.headers.get("Location", "")).hostname or "elsewhere"
+                raise ResponseError(
+                    f"{action}: the panel answered HTTP {status_code}, a redirect to {target};"
+                    " redirects are never followed, check the api url",
+                    status_code=status_code,
+                    body=self.scrub_text(_preview(answer.body)),
+                )
+            if not self.retry.is_retryable_status(status_code):
+                return answer
+            if not repeatable:
+                raise OutcomeUnknownError(action, params, f"HTTP {status_code}")
+            retry_after = response.headers.get("Retry-After")
+            wait = self.retry.wait(retries_done, retry_after)
+            if wait is None:
+                raise final_status_error(action, answer, retry_after)
+            self._pause(action, f"HTTP {status_code}", wait)
+            retries_done += 1
+
+    def scrub(self, body: bytes) -> bytes:
+        """Remove the api key from a body, for panels that echo it back."""
+        for secret in self._secrets:
+            if secret in body:
+                body = body.replace(secret, KEY_PLACEHOLDER.encode())
+        return body
+
+    def scrub_text(self, text: str) -> str:
+        """Remove the api key from a message."""
+        return self.scrub(text.encode("utf-8", "replace")).decode("utf-8", "replace")
+
+    def close(self) -> None:
+        """Close the session."""
+        self.session.close()
+
+    def _pause(self, action: str, reason: str, wait: float) -> None:
+        logger.info("retrying %s after %s in %.2f s", action, reason, wait)
+        self.retry.sleep(wait)
+
+    @staticmethod
+    def _log_attempt(action: str, retries_done: int, status: object, started: float) -> None:
+        if logger.isEnabledFor(logging.DEBUG):
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            logger.debug(
+                "%s attempt %d: HTTP %s in %.1f ms", action, retries_done + 1, status, elapsed_ms
+            )
+
+
+def final_status_error(action: str, answer: Answer, retry_after: str | None) -> Exception:
+    """The error for a 408, 429 or 5xx answer that will not be retried."""
+    seconds = parse_retry_after(retry_after)
+    later = f"; the panel asks to retry after {seconds:.0f} s" if seconds is not None else ""
+    try:
+        decode(answer)
+    except APIError as error:
+        if answer.status_code == 429:
+            return RateLimitError(error.message + later, retry_after=seconds)
+        return error
+    except ResponseError:
+        pass
+    if answer.status_code == 429:
+        return RateLimitError(f"{action}: too many requests{later}", retry_after=seconds)
+    return ResponseError(
+        f"{action}: the panel answered HTTP {answer.status_code}{later}",
+        status_code=answer.status_code,
+        body=_preview(answer.body),
+    )
+
+
+def decode(answer: Answer) -> Any:
+    """Read the answer's JSON, unwrap a success envelope, and raise `APIError` for an
+    ``{"error": ...}`` answer at any HTTP status.
+
+    The body is read before the status is judged, because panels send their error
+    messages with 200 as well as with 4xx statuses.
+    """
+    try:
+        payload = json.loads(answer.body)
+    except (ValueError, RecursionError) as exc:
+        raise unreadable(answer, "is not JSON") from exc
+    message = error_message(payload)
+    if message is not None:
+        raise APIError.from_message(message, status_code=answer.status_code)
+    if not 200 <= answer.status_code <= 299:
+        raise unreadable(answer, f"came with HTTP {answer.status_code}")
+    return unwrap_envelope(payload)
+
+
+def unreadable(answer: Answer, problem: str) -> ResponseError:
+    """A `ResponseError` describing an answer that could not be used."""
+    where = f"HTTP {answer.status_code}"
+    if not answer.body.strip():
+        return ResponseError(f"the panel's answer ({where}) was empty", **_details(answer))
+    return ResponseError(f"the panel's answer ({where}) {problem}", **_details(answer))
+
+
+def error_message(payload: Any) -> str | None:
+    """The error message of an ``{"error": ...}`` answer, or None for any other answer."""
+    if not isinstance(payload, dict):
+        return None
+    error = payload.get("error")
+    if error in (None, "", False, 0) or (isinstance(error, (dict, list)) and not error):
+        if str(payload.get("status", "")).lower() != "error":
+            return None
+        error = payload.get("message") or payload.get("msg") or "error"
+    while isinstance(error, dict) and error:
+        error = error.get("message") or error.get("error") or next(iter(error.values()))
+    if isinstance(error, list):
+        error = "; ".join(str(part) for part in error)
+    if error is True:
+        error = payload.get("message") or "error"
+    return str(error).strip() or "error"
+
+
+def unwrap_envelope(payload: Any) -> Any:
+    """Take the answer out of a ``{"status": "success", "data": ...}`` envelope."""
+    if not isinstance(payload, dict) or "status" not in payload:
+        return payload
+    status = payload["status"]
+    if not isinstance(status, (str, bool)) or str(status).lower() not in _SUCCESS_WORDS:
+        return payload
+    for name in ("data", "result", "response"):
+        if name in payload:
+            return payload[name]
+    return {name: value for name, value in payload.items() if name != "status"}
+
+
+def _details(answer: Answer) -> dict[str, Any]:
+    return {"status_code": answer.status_code, "body": _preview(answer.body)}
+
+
+def _preview(body: bytes) -> str:
+    return body[:500].decode("utf-8", "replace")
+
+
+def _never_sent(exc: BaseException) -> bool:
+    """Whether a failure proves the request never left this machine: the connection was
+    refused, the host name did not resolve, or connecting timed out."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    reason = exc.args[0] if exc.args else None
+    if isinstance(reason, urllib3.exceptions.MaxRetryError):
+        reason = reason.reason
+    return isinstance(
+        reason, (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError)
+    )
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return "connecting timed out"
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return "the panel did not answer in time"
+    if isinstance(exc, requests.exceptions.SSLError):
+        return f"TLS failed: {exc}"
+    if _never_sent(exc):
+        return f"could not connect: {exc}"
+    return f"the connection failed: {exc}"
