@@ -29,7 +29,6 @@ from .errors import (
     ResponseError,
 )
 from .models import (
-    SERVICES,
     Balance,
     CancelResult,
     Id,
@@ -40,7 +39,6 @@ from .models import (
     RefillResult,
     RefillStatus,
     RefillStatusResult,
-    Service,
     ServiceList,
 )
 from .retry import RetryPolicy
@@ -161,19 +159,13 @@ class Client:
         answer = self._transport.post("services", {}, repeatable=True)
         if answer.status_code == 200:
             try:  # the common case, read straight from the bytes in one pass
-                return ServiceList(SERVICES.validate_json(answer.body))
+                return ServiceList.from_json(answer.body)
             except ValidationError:
                 pass  # a dialect or an odd entry: read it item by item below
         payload = decode(answer)
         if not isinstance(payload, list):
             raise unreadable(answer, "is not a list of services")
-        services, invalid = [], []
-        for entry in payload:
-            try:
-                services.append(Service.model_validate(entry))
-            except ValidationError:
-                invalid.append(ItemError(error=f"unreadable service: {_shorten(entry)}"))
-        return ServiceList(services, invalid)
+        return ServiceList.from_items(payload)
 
     def balance(self) -> Balance:
         """The account's balance and currency."""

@@ -20,6 +20,7 @@ from pydantic import (
     Field,
     GetCoreSchemaHandler,
     TypeAdapter,
+    ValidationError,
 )
 from pydantic_core import core_schema
 
@@ -306,6 +307,26 @@ class ServiceList(list[Service]):
         super().__init__(services)
         self.invalid: list[ItemError] = list(invalid)
 
+    @classmethod
+    def from_json(cls, body: bytes) -> ServiceList:
+        """Read a catalog answer that has the documented shape, in one pass over the
+        bytes; raises pydantic's `ValidationError` for anything else."""
+        return cls(_SERVICES.validate_json(body))
+
+    @classmethod
+    def from_items(cls, items: Iterable[Any]) -> ServiceList:
+        """Read catalog entries one by one, keeping those that cannot be read in
+        `invalid` as `ItemError`s."""
+        services, invalid = [], []
+        for item in items:
+            try:
+                services.append(Service.model_validate(item))
+            except ValidationError:
+                text = repr(item)
+                text = text if len(text) <= 120 else text[:117] + "..."
+                invalid.append(ItemError(error=f"unreadable service: {text}"))
+        return cls(services, invalid)
+
     def get(self, service: Id) -> Service | None:
         """The service with this id (``5`` and ``"5"`` are the same), or None."""
         wanted = str(service)
@@ -327,4 +348,4 @@ class ServiceList(list[Service]):
         )
 
 
-SERVICES: Final = TypeAdapter(list[Service])
+_SERVICES: Final = TypeAdapter(list[Service])
