@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -40,6 +41,7 @@ from .models import (
     RefillStatus,
     RefillStatusResult,
     ServiceList,
+    Status,
 )
 from .retry import RetryPolicy
 from .transport import Timeout, Transport, decode, unreadable
@@ -56,6 +58,7 @@ Model = TypeVar("Model", bound=BaseModel)
 Result = TypeVar("Result")
 
 _RESERVED_PARAMS = frozenset({"key", "action"})
+_ERROR_WORDS = re.compile(r"error|incorrect|invalid|not found|unknown|wrong|fail|denied", re.I)
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 
 
@@ -79,7 +82,7 @@ class Client:
         session: requests.Session | None = None,
         user_agent: str | None = None,
         allow_insecure_http: bool = False,
-        verify: bool | str = True,
+        verify: bool | str | None = None,
         retry_policy: RetryPolicy | None = None,
     ) -> None:
         api_url = (api_url or os.environ.get("SMMPANEL_API_URL") or "").strip()
@@ -97,7 +100,7 @@ class Client:
             raise ConfigurationError(
                 f"max_retries must be a whole number >= 0, not {max_retries!r}"
             )
-        if verify is False:
+        if verify is False or (verify is None and session is not None and session.verify is False):
             warnings.warn(
                 "certificate verification is off: anyone on the network path can read the"
                 " api key and change the panel's answers",
@@ -295,7 +298,7 @@ class Client:
     ) -> list[RefillStatusResult]:
         """The statuses of many refills: one result per refill, in the order given."""
         unique, _ = _unique_ids(refills, "refills")
-        listed = _Listed(RefillStatusResult, "refill", "status")
+        listed = _Listed(RefillStatusResult, "refill", "status", words=True)
         found = self._batches(
             "refill_status", "refills", unique,
             listed.read, listed.failed,
@@ -408,13 +411,25 @@ def _as_is(_: Id, error: ItemError) -> ItemError:
     return error
 
 
-def _item_error(value: Any) -> ItemError | None:
-    """The error in one item of a batch answer: ``{"error": ...}``, or a bare message."""
-    if isinstance(value, dict) and "error" in value and value["error"] not in (None, ""):
-        return ItemError(error=str(value["error"]).strip())
-    if isinstance(value, str) and (not value.strip() or any(ch.isspace() for ch in value.strip())):
-        return ItemError(error=value.strip() or "empty answer")
-    return None
+def _item_error(value: Any, *, words_allowed: bool = False) -> ItemError | None:
+    """The error in one item of a batch answer: ``{"error": ...}``, or a bare message.
+
+    A bare string is a message when it has spaces (ids never do); where the value is a
+    word such as a status (`words_allowed`), only when it reads like an error.
+    """
+    if isinstance(value, dict):
+        error = value.get("error")
+        return None if error in (None, "") else ItemError(error=str(error).strip())
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not text:
+        return ItemError(error="empty answer")
+    if words_allowed:
+        is_error = _ERROR_WORDS.search(text) is not None and not Status(text).is_known
+    else:
+        is_error = any(char.isspace() for char in text)
+    return ItemError(error=text) if is_error else None
 
 
 def _read_item(model: type[Model], value: Any) -> Model | ItemError:
@@ -449,10 +464,13 @@ class _Listed:
     item per id.
     """
 
-    def __init__(self, model: type[BaseModel], id_field: str, value_field: str) -> None:
+    def __init__(
+        self, model: type[BaseModel], id_field: str, value_field: str, *, words: bool = False
+    ) -> None:
         self.model = model
         self.id_field = id_field
         self.value_field = value_field
+        self.words = words
 
     def failed(self, item_id: Id, error: ItemError) -> Any:
         return self.model.model_validate({self.id_field: item_id, self.value_field: error})
@@ -470,7 +488,7 @@ class _Listed:
             if not isinstance(item, dict):
                 continue
             key = str(item.get(self.id_field, "")).strip()
-            if key not in by_id and len(payload) == len(chunk):
+            if self.id_field not in item and len(payload) == len(chunk):
                 key = str(chunk[position])
             if key not in by_id:
                 continue
@@ -478,7 +496,7 @@ class _Listed:
             if self.value_field not in item:
                 error = _item_error(item) or ItemError(error=f"unreadable answer {_shorten(item)}")
             else:
-                error = _item_error(item[self.value_field])
+                error = _item_error(item[self.value_field], words_allowed=self.words)
             result = error or _read_item(self.model, {**item, self.id_field: by_id[key]})
             if isinstance(result, ItemError):
                 result = self.failed(by_id[key], result)
@@ -533,7 +551,7 @@ def _check_count(name: str, value: object, *, allow_zero: bool = False) -> None:
 
 def _check_timeout(timeout: object) -> Timeout:
     parts = timeout if isinstance(timeout, tuple) else (timeout,)
-    if len(parts) not in (1, 2) or not all(
+    if len(parts) != (2 if isinstance(timeout, tuple) else 1) or not all(
         isinstance(part, (int, float)) and not isinstance(part, bool) and 0 < part < float("inf")
         for part in parts
     ):
@@ -583,6 +601,8 @@ def _form(values: Mapping[str, ParamValue]) -> dict[str, str]:
         elif isinstance(value, date):
             form[name] = value.strftime("%d/%m/%Y")
         elif isinstance(value, (list, tuple)):
+            if not value:
+                raise InvalidArgumentError(f"{name} must not be an empty list")
             form[name] = "\n".join(_line(name, item) for item in value)
         else:
             raise InvalidArgumentError(f"{name} must be text, a number or a list, not {value!r}")

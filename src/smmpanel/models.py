@@ -114,6 +114,7 @@ class Status(str):
 # fallback only for what panels send beyond that.
 
 _BLANKS: Final = frozenset({"", "-", "--", "n/a", "na", "none", "null", "unknown", "undefined"})
+_LARGEST_EXPONENT: Final = 30  # "1e999999" must fail fast, not build a huge int
 _MONEY_NOISE: Final = re.compile(r"[^\d.,\-+eE]")
 
 
@@ -136,8 +137,8 @@ def parse_decimal(value: object) -> Decimal:
         amount = Decimal(text)
     except InvalidOperation:
         raise ValueError(f"not an amount: {value!r}") from None
-    if not amount.is_finite():
-        raise ValueError(f"not a finite amount: {value!r}")
+    if not amount.is_finite() or amount.adjusted() > _LARGEST_EXPONENT:
+        raise ValueError(f"not a plausible amount: {value!r}")
     return amount
 
 

@@ -58,7 +58,7 @@ class Transport:
         retry: RetryPolicy,
         session: requests.Session,
         user_agent: str,
-        verify: bool | str = True,
+        verify: bool | str | None = None,
     ) -> None:
         self.api_url = api_url
         self.timeout = timeout
@@ -67,9 +67,10 @@ class Transport:
         self.verify = verify
         self._api_key = api_key
         self._headers = {"User-Agent": user_agent, "Accept": "application/json"}
-        self._secrets = tuple(
-            {secret.encode() for secret in (api_key, quote_plus(api_key)) if secret}
-        )
+        # The key as sent, url-encoded, and as JSON writes it (PHP escapes "/" too).
+        in_json = json.dumps(api_key)[1:-1]
+        forms = {api_key, quote_plus(api_key), in_json, in_json.replace("/", "\\/")}
+        self._secrets = tuple(sorted((form.encode() for form in forms if form), key=len))[::-1]
 
     def post(self, action: str, params: Mapping[str, str], *, repeatable: bool) -> Answer:
         """Send `action` with `params` and return the answer once it is worth reading.

@@ -1,0 +1,131 @@
+"""Constants and helpers shared by the unit tests (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs
+
+import requests
+import responses
+
+from smmpanel import Client, RetryPolicy
+
+URL = "https://panel.example/api/v2"
+KEY = "k3y-SECRET-5f4dcc3b5aa765d61d8327deb882cf99"
+
+SEED_SERVICES = [
+    {
+        "service": 1,
+        "name": "Followers",
+        "type": "Default",
+        "category": "First Category",
+        "rate": "0.90",
+        "min": "50",
+        "max": "10000",
+        "refill": True,
+        "cancel": True,
+    },
+    {
+        "service": 2,
+        "name": "Comments",
+        "type": "Custom Comments",
+        "category": "Second Category",
+        "rate": "8",
+        "min": "10",
+        "max": "1500",
+        "refill": False,
+        "cancel": True,
+    },
+]
+SEED_STATUS = {
+    "charge": "0.27819",
+    "start_count": "3572",
+    "status": "Partial",
+    "remains": "157",
+    "currency": "USD",
+}
+SEED_BALANCE = {"balance": "100.84292", "currency": "USD"}
+
+
+def make_client(slept: list[float] | None = None, **kwargs: Any) -> Client:
+    """A client for `URL` whose retries record their waits instead of sleeping."""
+    sink: list[float] = [] if slept is None else slept
+    kwargs.setdefault("retry_policy", RetryPolicy(sleep=sink.append))
+    return Client(URL, KEY, **kwargs)
+
+
+def form_of(call: Any) -> dict[str, str]:
+    """The form fields of a recorded call; each field must appear exactly once."""
+    body = call.request.body
+    if isinstance(body, bytes):
+        body = body.decode()
+    parsed = parse_qs(body or "", keep_blank_values=True)
+    for name, values in parsed.items():
+        assert len(values) == 1, f"{name} sent {len(values)} times"
+    return {name: values[0] for name, values in parsed.items()}
+
+
+def ids_sent(call: Any, field_name: str) -> list[str]:
+    return form_of(call)[field_name].split(",")
+
+
+def reply(
+    rsps: responses.RequestsMock,
+    payload: Any = None,
+    *,
+    status: int = 200,
+    body: str | bytes | Exception | None = None,
+    headers: dict[str, str] | None = None,
+    content_type: str = "application/json",
+) -> None:
+    """Queue one answer of the panel; answers are served in the order queued, the last
+    one again and again."""
+    if body is None:
+        body = json.dumps(payload)
+    rsps.post(URL, body=body, status=status, headers=headers, content_type=content_type)
+
+
+def reply_by_ids(
+    rsps: responses.RequestsMock,
+    field_name: str,
+    make: Callable[[list[str]], tuple[int, Any]],
+) -> None:
+    """Answer every request with what `make` returns for the ids sent in `field_name`."""
+
+    def callback(request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
+        body = request.body if isinstance(request.body, str) else (request.body or b"").decode()
+        fields = parse_qs(body)
+        status, payload = make(fields[field_name][0].split(","))
+        text = payload if isinstance(payload, str) else json.dumps(payload)
+        return status, {}, text
+
+    rsps.add_callback(responses.POST, URL, callback=callback, content_type="application/json")
+
+
+@dataclass
+class FakeResponse:
+    status_code: int = 200
+    content: bytes = b'{"balance": "1.00", "currency": "USD"}'
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class FakeSession:
+    """Stands in for a ``requests.Session``: records every ``post`` with its kwargs."""
+
+    answers: list[FakeResponse] = field(default_factory=list)
+    calls: list[dict[str, Any]] = field(default_factory=list)
+    closed: bool = False
+    verify: bool | str = True
+
+    def post(self, url: str, **kwargs: Any) -> FakeResponse:
+        self.calls.append({"url": url, **kwargs})
+        if self.answers:
+            return self.answers.pop(0)
+        return FakeResponse()
+
+    def close(self) -> None:
+        self.closed = True
