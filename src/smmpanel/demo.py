@@ -76,21 +76,21 @@ def tour_of_fake_panel(panel: FakePanel) -> None:
 
         step("Custom comments: one comment per line, the quantity follows from them")
         commented = next(s for s in services if s.type == "Custom Comments")
-        comments = ["Love this!", "Great shot", "Where was this taken?"]
+        comments = [
+            "Love this!", "Great shot", "Where was this taken?", "Amazing colours",
+            "So good", "Wow", "Beautiful", "Need to go there", "Perfect light", "Saved it",
+        ][: max(commented.min, 1)]  # fmt: skip
         talk = client.add(commented.service, "https://instagram.com/p/abc", comments=comments)
         print(f"Order {talk.order}: {len(comments)} comments")
 
-        step("Orders that can still be canceled")
-        cancellable = next(s for s in services if s.cancel)
-        spare = client.add(cancellable.service, "https://instagram.com/example", cancellable.min)
-        print(f"Order {spare.order}: {cancellable.min} x {cancellable.name}")
-
-        orders = [first.order, dripped.order, talk.order, spare.order]
+        step("All three in one request (an unknown id is an error item, not an exception)")
+        orders = [first.order, dripped.order, talk.order]
         show_statuses(client, [*orders, 999_999_999])
 
-        step("An hour later on the panel's clock")
-        panel.advance(3600)
+        step("Two hours later: one order done, one delivered only in part (and refunded)")
+        panel.advance(7200)
         panel.complete(first.order)
+        panel.complete(dripped.order, remains=120)
         show_statuses(client, orders)
 
         step("Refill the completed order, and follow the refill")
@@ -101,7 +101,9 @@ def tour_of_fake_panel(panel: FakePanel) -> None:
         for result in client.refill_statuses([refill.refill]):
             print(f"Refill {result.refill}: {result.status}")
 
-        step("Cancel an order that has not finished")
+        step("Place an order, then change your mind")
+        cancellable = next(s for s in services if s.cancel and s.type == "Default")
+        spare = client.add(cancellable.service, "https://instagram.com/example", cancellable.min)
         for canceled in client.cancel([spare.order]):
             verdict = canceled.cancel if canceled.ok else f"refused: {canceled.cancel}"
             print(f"Order {canceled.order}: cancel request {verdict}")
