@@ -7,7 +7,6 @@ import os
 import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from decimal import Decimal
 from types import TracebackType
@@ -383,6 +382,8 @@ class Client:
                     exc.completed.extend(merged.values())
                     raise
             return merged
+        from concurrent.futures import ThreadPoolExecutor  # only batches in parallel need it
+
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="smmpanel") as pool:
             futures = [(chunk, pool.submit(run, chunk)) for chunk in chunks]
         rate_limited, unknown = [], None

@@ -89,8 +89,8 @@ def tour_of_fake_panel(panel: FakePanel) -> None:
 
         step("Two hours later: one order done, one delivered only in part (and refunded)")
         panel.advance(7200)
-        panel.complete(first.order)
-        panel.complete(dripped.order, remains=120)
+        panel.complete(int(first.order))
+        panel.complete(int(dripped.order), remains=120)
         show_statuses(client, orders)
 
         step("Refill the completed order, and follow the refill")

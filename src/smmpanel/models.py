@@ -8,6 +8,7 @@ counts, money formatted for humans) while the attributes are strictly typed: mon
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
@@ -312,7 +313,7 @@ class ServiceList(list[Service]):
     def from_json(cls, body: bytes) -> ServiceList:
         """Read a catalog answer that has the documented shape, in one pass over the
         bytes; raises pydantic's `ValidationError` for anything else."""
-        return cls(_SERVICES.validate_json(body))
+        return cls(_services_adapter().validate_json(body))
 
     @classmethod
     def from_items(cls, items: Iterable[Any]) -> ServiceList:
@@ -349,4 +350,7 @@ class ServiceList(list[Service]):
         )
 
 
-_SERVICES: Final = TypeAdapter(list[Service])
+@functools.cache
+def _services_adapter() -> TypeAdapter[list[Service]]:
+    # Built on first use, like the models themselves (defer_build), to keep import fast.
+    return TypeAdapter(list[Service])
