@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import os
 import re
@@ -112,18 +113,11 @@ class Client:
             adapter = requests.adapters.HTTPAdapter(pool_maxsize=POOL_SIZE)
             session.mount("https://", adapter)
             session.mount("http://", adapter)
-        policy = retry_policy or RetryPolicy()
         self._transport = Transport(
             api_url,
             api_key,
             timeout=_check_timeout(timeout),
-            retry=RetryPolicy(
-                max_retries=max_retries,
-                backoff_initial=policy.backoff_initial,
-                backoff_max=policy.backoff_max,
-                retry_after_max=policy.retry_after_max,
-                sleep=policy.sleep,
-            ),
+            retry=dataclasses.replace(retry_policy or RetryPolicy(), max_retries=max_retries),
             session=session,
             user_agent=user_agent
             or f"smmpanel/{__version__} python-requests/{requests.__version__}",
@@ -284,26 +278,15 @@ class Client:
 
     def refills(self, orders: Iterable[Id], *, max_workers: int = 1) -> list[RefillResult]:
         """Ask for refills of many orders: one result per order, in the order given."""
-        unique, _ = _unique_ids(orders, "orders")
-        listed = _Listed(RefillResult, "order", "refill")
-        found = self._batches(
-            "refill", "orders", unique, listed.read, listed.failed,
-            repeatable=False, max_workers=max_workers,
-        )  # fmt: skip
-        return [found[str(order)] for order in unique]
+        return self._listed("refill", "orders", orders, _REFILLS, max_workers, repeatable=False)
 
     def refill_statuses(
         self, refills: Iterable[Id], *, max_workers: int = 1
     ) -> list[RefillStatusResult]:
         """The statuses of many refills: one result per refill, in the order given."""
-        unique, _ = _unique_ids(refills, "refills")
-        listed = _Listed(RefillStatusResult, "refill", "status", words=True)
-        found = self._batches(
-            "refill_status", "refills", unique,
-            listed.read, listed.failed,
-            repeatable=True, max_workers=max_workers,
-        )  # fmt: skip
-        return [found[str(refill)] for refill in unique]
+        return self._listed(
+            "refill_status", "refills", refills, _REFILL_STATUSES, max_workers, repeatable=True
+        )
 
     def cancel(self, orders: Iterable[Id], *, max_workers: int = 1) -> list[CancelResult]:
         """Ask the panel to cancel orders: one result per order, in the order given.
@@ -311,13 +294,7 @@ class Client:
         An accepted request (often ``cancel: 1``) means the panel will try to cancel, not
         that the order is already canceled: check its status later.
         """
-        unique, _ = _unique_ids(orders, "orders")
-        listed = _Listed(CancelResult, "order", "cancel")
-        found = self._batches(
-            "cancel", "orders", unique, listed.read, listed.failed,
-            repeatable=False, max_workers=max_workers,
-        )  # fmt: skip
-        return [found[str(order)] for order in unique]
+        return self._listed("cancel", "orders", orders, _CANCELS, max_workers, repeatable=False)
 
     # --- plumbing --------------------------------------------------------------------
 
@@ -335,6 +312,23 @@ class Client:
             if repeatable:
                 raise
             raise OutcomeUnknownError(action, params, str(exc)) from exc
+
+    def _listed(
+        self,
+        action: str,
+        field: str,
+        ids: Iterable[Id],
+        listed: _Listed,
+        max_workers: int,
+        *,
+        repeatable: bool,
+    ) -> list[Any]:
+        unique, _ = _unique_ids(ids, field)
+        found = self._batches(
+            action, field, unique, listed.read, listed.failed,
+            repeatable=repeatable, max_workers=max_workers,
+        )  # fmt: skip
+        return [found[str(item)] for item in unique]
 
     def _batches(
         self,
@@ -503,6 +497,11 @@ class _Listed:
                 result = self.failed(by_id[key], result)
             found[key] = result
         return found
+
+
+_REFILLS = _Listed(RefillResult, "order", "refill")
+_REFILL_STATUSES = _Listed(RefillStatusResult, "refill", "status", words=True)
+_CANCELS = _Listed(CancelResult, "order", "cancel")
 
 
 # --- checking arguments -----------------------------------------------------------------
