@@ -44,7 +44,7 @@ from .models import (
     Status,
 )
 from .retry import RetryPolicy
-from .transport import Timeout, Transport, decode, unreadable
+from .transport import Answer, Timeout, Transport, decode, unreadable
 
 BATCH_SIZE = 100
 """The most ids the protocol accepts in one multi-id request."""
@@ -107,6 +107,10 @@ class Client:
                 InsecureTransportWarning,
                 stacklevel=2,
             )
+        if user_agent is not None and (
+            not user_agent.strip() or any(c in user_agent for c in "\r\n")
+        ):
+            raise ConfigurationError(f"user_agent must be one non-empty line, not {user_agent!r}")
         self._owns_session = session is None
         if session is None:
             session = requests.Session()
@@ -152,16 +156,7 @@ class Client:
 
     def services(self) -> ServiceList:
         """The panel's catalog of services."""
-        answer = self._transport.post("services", {}, repeatable=True)
-        if answer.status_code == 200:
-            try:  # the common case, read straight from the bytes in one pass
-                return ServiceList.from_json(answer.body)
-            except ValidationError:
-                pass  # a dialect or an odd entry: read it item by item below
-        payload = decode(answer)
-        if not isinstance(payload, list):
-            raise unreadable(answer, "is not a list of services")
-        return ServiceList.from_items(payload)
+        return self._transport.call("services", {}, repeatable=True, read=_read_services)
 
     def balance(self) -> Balance:
         """The account's balance and currency."""
@@ -301,17 +296,14 @@ class Client:
     def _single(
         self, model: type[Model], action: str, params: Mapping[str, str], *, repeatable: bool
     ) -> Model:
-        answer = self._transport.post(action, params, repeatable=repeatable)
-        try:
+        def read(answer: Answer) -> Model:
             payload = decode(answer)
             try:
                 return model.model_validate(payload)
             except ValidationError as exc:
                 raise unreadable(answer, f"does not fit {model.__name__}: {_summary(exc)}") from exc
-        except ResponseError as exc:
-            if repeatable:
-                raise
-            raise OutcomeUnknownError(action, params, str(exc)) from exc
+
+        return self._transport.call(action, params, repeatable=repeatable, read=read)
 
     def _listed(
         self,
@@ -352,17 +344,18 @@ class Client:
 
         def run(chunk: list[Id]) -> dict[str, Result]:
             params = {field: ",".join(str(item) for item in chunk)}
-            answer = self._transport.post(action, params, repeatable=repeatable)
             try:
-                found = read(chunk, decode(answer))
+                found = self._transport.call(
+                    action, params, repeatable=repeatable,
+                    read=lambda answer: read(chunk, decode(answer)),
+                )  # fmt: skip
             except (AuthenticationError, InsufficientFundsError, RateLimitError):
                 raise
-            except APIError as error:  # the panel refused this whole chunk
+            except APIError as error:
+                if RetryPolicy.is_retryable_status(error.status_code or 200):
+                    raise  # an outage, not a verdict on these ids
+                # The panel refused this whole chunk, e.g. "Incorrect request".
                 return {str(item): failed(item, ItemError(error=error.message)) for item in chunk}
-            except ResponseError as exc:
-                if repeatable:
-                    raise
-                raise OutcomeUnknownError(action, params, str(exc)) from exc
             missing = ItemError(error="the panel's answer left this id out")
             return {str(item): found.get(str(item)) or failed(item, missing) for item in chunk}
 
@@ -399,7 +392,19 @@ class Client:
         return merged
 
 
-# --- answers of batches ----------------------------------------------------------------
+# --- reading answers ---------------------------------------------------------------------
+
+
+def _read_services(answer: Answer) -> ServiceList:
+    if answer.status_code == 200:
+        try:  # the common case, read straight from the bytes in one pass
+            return ServiceList.from_json(answer.body)
+        except ValidationError:
+            pass  # a dialect or an odd entry: read it item by item below
+    payload = decode(answer)
+    if not isinstance(payload, list):
+        raise unreadable(answer, "is not a list of services")
+    return ServiceList.from_items(payload)
 
 
 def _as_is(_: Id, error: ItemError) -> ItemError:

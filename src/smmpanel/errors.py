@@ -83,12 +83,21 @@ class RateLimitError(APIError):
 
 class ResponseError(SMMPanelError):
     """The panel's answer could not be understood: not JSON, the wrong shape, an
-    unexpected HTTP status, or a redirect."""
+    unexpected HTTP status, or a redirect. `transient` says whether trying again may help
+    (the body was cut short, empty, or an HTML page instead of JSON)."""
 
-    def __init__(self, message: str, *, status_code: int | None = None, body: str = "") -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        body: str = "",
+        transient: bool = False,
+    ) -> None:
         super().__init__(message)
         self.status_code = status_code
         self.body = body[:BODY_PREVIEW_CHARS]
+        self.transient = transient
 
 
 class InsecureTransportWarning(UserWarning):

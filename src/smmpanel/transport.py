@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http.client import HTTPException
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote_plus, urlsplit
 
 import requests
@@ -31,11 +31,28 @@ from .errors import (
 from .retry import RetryPolicy, parse_retry_after
 
 logger = logging.getLogger("smmpanel")
+T = TypeVar("T")
+E = TypeVar("E", bound=BaseException)
 
 Timeout = float | tuple[float, float]
 KEY_PLACEHOLDER = "[api key removed]"
 _SUCCESS_WORDS = frozenset({"success", "ok", "true"})
 _NETWORK_ERRORS = (requests.RequestException, urllib3.exceptions.HTTPError, HTTPException, OSError)
+
+
+class _Retryable(Exception):
+    """An attempt that failed in a way a retry may cure; `final` is raised if none is left."""
+
+    def __init__(self, reason: str, final: Exception, retry_after: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.final = final
+        self.retry_after = retry_after
+
+
+def _caused(error: E, cause: BaseException) -> E:
+    error.__cause__ = cause
+    return error
 
 
 @dataclass(frozen=True)
@@ -72,62 +89,98 @@ class Transport:
         forms = {api_key, quote_plus(api_key), in_json, in_json.replace("/", "\\/")}
         self._secrets = tuple(sorted((form.encode() for form in forms if form), key=len))[::-1]
 
-    def post(self, action: str, params: Mapping[str, str], *, repeatable: bool) -> Answer:
-        """Send `action` with `params` and return the answer once it is worth reading.
+    def call(
+        self,
+        action: str,
+        params: Mapping[str, str],
+        *,
+        repeatable: bool,
+        read: Callable[[Answer], T],
+    ) -> T:
+        """Send `action` with `params` and return what `read` makes of the answer.
 
-        Raises `TransportError` or `OutcomeUnknownError` when no answer arrived, and
-        `ResponseError` or `APIError` for a redirect or a status the retries did not cure.
+        Repeatable actions are retried on network failures, 408/429/5xx statuses and
+        answers that are not JSON at all. Others are retried only when the request never
+        left; once it may have reached the panel, a lost or unreadable answer raises
+        `OutcomeUnknownError`. Raises `TransportError`, `ResponseError` or `APIError`
+        when the retries did not cure the failure.
         """
         form = {"key": self._api_key, "action": action, **params}
         retries_done = 0
         while True:
-            started = time.perf_counter()
             try:
-                response = self.session.post(
-                    self.api_url,
-                    data=form,
-                    headers=self._headers,
-                    timeout=self.timeout,
-                    allow_redirects=False,
-                    verify=self.verify,
-                )
-                status_code, body = response.status_code, response.content
-            except _NETWORK_ERRORS as exc:
-                self._log_attempt(action, retries_done, "no answer", started)
-                reached_panel = not _never_sent(exc)
-                reason = self.scrub_text(_describe(exc))
-                if isinstance(exc, requests.exceptions.SSLError):
-                    raise TransportError(f"{action}: {reason}") from exc
-                if repeatable or not reached_panel:
-                    wait = self.retry.wait(retries_done)
-                    if wait is not None:
-                        self._pause(action, reason, wait)
-                        retries_done += 1
-                        continue
-                if reached_panel and not repeatable:
-                    raise OutcomeUnknownError(action, params, reason) from exc
-                raise TransportError(f"{action}: {reason}") from exc
+                return self._attempt(action, params, form, retries_done, repeatable, read)
+            except _Retryable as failed:
+                wait = self.retry.wait(retries_done, failed.retry_after)
+                if wait is None:
+                    raise failed.final from failed.final.__cause__
+                self._pause(action, failed.reason, wait)
+                retries_done += 1
 
-            self._log_attempt(action, retries_done, status_code, started)
-            answer = Answer(status_code, self.scrub(body))
-            if 300 <= status_code <= 399:
-                target = urlsplit(response.headers.get("Location", "")).hostname or "elsewhere"
-                raise ResponseError(
-                    f"{action}: the panel answered HTTP {status_code}, a redirect to {target};"
-                    " redirects are never followed, check the api url",
-                    status_code=status_code,
-                    body=self.scrub_text(_preview(answer.body)),
-                )
-            if not self.retry.is_retryable_status(status_code):
-                return answer
+    def _attempt(
+        self,
+        action: str,
+        params: Mapping[str, str],
+        form: Mapping[str, str],
+        retries_done: int,
+        repeatable: bool,
+        read: Callable[[Answer], T],
+    ) -> T:
+        started = time.perf_counter()
+        try:
+            response = self.session.post(
+                self.api_url,
+                data=form,
+                headers=self._headers,
+                timeout=self.timeout,
+                allow_redirects=False,
+                verify=self.verify,
+            )
+            status_code, body = response.status_code, response.content
+        except (UnicodeError, ValueError) as exc:
+            if isinstance(exc, requests.RequestException):  # refused before sending
+                raise TransportError(f"{action}: {self.scrub_text(str(exc))}") from exc
+            # requests prepares the next hop even when not following a redirect, and
+            # fails on a garbled Location: an answer came, but not one to read.
+            reason = f"its answer could not be read ({type(exc).__name__})"
+            if not repeatable:
+                raise OutcomeUnknownError(action, params, reason) from exc
+            raise ResponseError(f"{action}: {reason}") from exc
+        except _NETWORK_ERRORS as exc:
+            self._log_attempt(action, retries_done, "no answer", started)
+            reason = self.scrub_text(_describe(exc))
+            if isinstance(exc, requests.exceptions.SSLError):
+                raise TransportError(f"{action}: {reason}") from exc
+            if not repeatable and not _never_sent(exc):
+                raise OutcomeUnknownError(action, params, reason) from exc
+            raise _Retryable(reason, _caused(TransportError(f"{action}: {reason}"), exc)) from exc
+
+        self._log_attempt(action, retries_done, status_code, started)
+        answer = Answer(status_code, self.scrub(body))
+        if 300 <= status_code <= 399:
+            raise ResponseError(
+                f"{action}: the panel answered HTTP {status_code}, a redirect to"
+                f" {_host_of(response.headers.get('Location', ''))}; redirects are never"
+                " followed, check the api url",
+                status_code=status_code,
+                body=_preview(answer.body),
+            )
+        if self.retry.is_retryable_status(status_code):
             if not repeatable:
                 raise OutcomeUnknownError(action, params, f"HTTP {status_code}")
             retry_after = response.headers.get("Retry-After")
-            wait = self.retry.wait(retries_done, retry_after)
-            if wait is None:
-                raise final_status_error(action, answer, retry_after)
-            self._pause(action, f"HTTP {status_code}", wait)
-            retries_done += 1
+            final = final_status_error(action, answer, retry_after)
+            raise _Retryable(f"HTTP {status_code}", final, retry_after)
+        try:
+            return read(answer)
+        except ResponseError as exc:
+            if not 200 <= status_code <= 299:
+                raise  # a refusal, such as a 404 page: the panel did not act on it
+            if not repeatable:
+                raise OutcomeUnknownError(action, params, str(exc)) from exc
+            if not exc.transient:
+                raise
+            raise _Retryable("an unreadable answer", exc) from exc
 
     def scrub(self, body: bytes) -> bytes:
         """Remove the api key from a body, for panels that echo it back."""
@@ -188,7 +241,8 @@ def decode(answer: Answer) -> Any:
     try:
         payload = json.loads(answer.body)
     except (ValueError, RecursionError) as exc:
-        raise unreadable(answer, "is not JSON") from exc
+        glitch = 200 <= answer.status_code <= 299  # e.g. cut short, or a proxy's page
+        raise unreadable(answer, "is not JSON", transient=glitch) from exc
     message = error_message(payload)
     if message is not None:
         raise APIError.from_message(message, status_code=answer.status_code)
@@ -197,12 +251,17 @@ def decode(answer: Answer) -> Any:
     return unwrap_envelope(payload)
 
 
-def unreadable(answer: Answer, problem: str) -> ResponseError:
+def unreadable(answer: Answer, problem: str, *, transient: bool = False) -> ResponseError:
     """A `ResponseError` describing an answer that could not be used."""
     where = f"HTTP {answer.status_code}"
     if not answer.body.strip():
-        return ResponseError(f"the panel's answer ({where}) was empty", **_details(answer))
-    return ResponseError(f"the panel's answer ({where}) {problem}", **_details(answer))
+        problem = "was empty"
+    return ResponseError(
+        f"the panel's answer ({where}) {problem}",
+        status_code=answer.status_code,
+        body=_preview(answer.body),
+        transient=transient,
+    )
 
 
 def error_message(payload: Any) -> str | None:
@@ -236,8 +295,11 @@ def unwrap_envelope(payload: Any) -> Any:
     return {name: value for name, value in payload.items() if name != "status"}
 
 
-def _details(answer: Answer) -> dict[str, Any]:
-    return {"status_code": answer.status_code, "body": _preview(answer.body)}
+def _host_of(location: str) -> str:
+    try:
+        return urlsplit(location).hostname or "elsewhere"
+    except ValueError:
+        return "an unreadable location"
 
 
 def _preview(body: bytes) -> str:

@@ -185,7 +185,10 @@ def test_an_unreadable_answer_is_a_response_error(
     assert caught.value.status_code == status
     assert caught.value.body == body[:500]
     assert len(caught.value.body) <= 500
-    assert len(rsps.calls) == 1
+    # A 2xx body that is not JSON at all may be a passing glitch: reads try it again.
+    not_json = status == 200 and body != "null"
+    assert caught.value.transient is not_json
+    assert len(rsps.calls) == (3 if not_json else 1)
 
 
 def test_the_body_kept_on_a_response_error_is_truncated(rsps, client: Client) -> None:
