@@ -27,7 +27,6 @@ from .errors import (
     InvalidArgumentError,
     OutcomeUnknownError,
     RateLimitError,
-    ResponseError,
 )
 from .models import (
     Balance,
@@ -42,6 +41,7 @@ from .models import (
     RefillStatusResult,
     ServiceList,
     Status,
+    id_problem,
 )
 from .retry import RetryPolicy
 from .transport import Answer, Timeout, Transport, decode, unreadable
@@ -344,11 +344,16 @@ class Client:
 
         def run(chunk: list[Id]) -> dict[str, Result]:
             params = {field: ",".join(str(item) for item in chunk)}
+
+            def read_chunk(answer: Answer) -> dict[str, Result]:
+                payload = decode(answer)
+                try:
+                    return read(chunk, payload)
+                except ValueError as exc:  # the answer as a whole has the wrong shape
+                    raise unreadable(answer, str(exc)) from exc
+
             try:
-                found = self._transport.call(
-                    action, params, repeatable=repeatable,
-                    read=lambda answer: read(chunk, decode(answer)),
-                )  # fmt: skip
+                found = self._transport.call(action, params, repeatable=repeatable, read=read_chunk)
             except (AuthenticationError, InsufficientFundsError, RateLimitError):
                 raise
             except APIError as error:
@@ -450,7 +455,7 @@ def _read_statuses(chunk: list[Id], payload: Any) -> dict[str, OrderStatus | Ite
             if isinstance(item, dict)
         }
     if not isinstance(payload, dict):
-        raise ResponseError(f"the panel's answer is not a map of orders: {_shorten(payload)}")
+        raise ValueError(f"is not a map of orders: {_shorten(payload)}")
     if len(chunk) == 1 and "status" in payload and str(chunk[0]) not in payload:
         payload = {str(chunk[0]): payload}  # a panel that answered in the single form
     return {str(order).strip(): _read_item(OrderStatus, value) for order, value in payload.items()}
@@ -481,7 +486,7 @@ class _Listed:
                 {self.id_field: key, self.value_field: value} for key, value in payload.items()
             ]
         if not isinstance(payload, list):
-            raise ResponseError(f"the panel's answer is not a list: {_shorten(payload)}")
+            raise ValueError(f"is not a list: {_shorten(payload)}")
         by_id = {str(item): item for item in chunk}
         found: dict[str, Any] = {}
         for position, item in enumerate(payload):
@@ -513,17 +518,10 @@ _CANCELS = _Listed(CancelResult, "order", "cancel")
 
 
 def _check_id(value: object, what: str) -> Id:
-    if isinstance(value, bool) or not isinstance(value, (int, str)):
-        raise InvalidArgumentError(f"{what} must be an int or a string id, not {value!r}")
-    if isinstance(value, int):
-        if value <= 0:
-            raise InvalidArgumentError(f"{what} must be a positive id, not {value!r}")
-        return value
-    if not value or any(ch == "," or ch.isspace() for ch in value):
-        raise InvalidArgumentError(
-            f"{what} must be a non-empty id without commas or spaces, not {value!r}"
-        )
-    return value
+    problem = id_problem(value)
+    if problem is not None:
+        raise InvalidArgumentError(f"{what} {problem}, not {value!r}")
+    return value  # type: ignore[return-value]  # id_problem checked it is an int or str
 
 
 def _unique_ids(ids: Iterable[Id], what: str) -> tuple[list[Id], dict[str, list[Id]]]:
@@ -568,6 +566,10 @@ def _check_timeout(timeout: object) -> Timeout:
 
 
 def _check_url(url: str, allow_insecure_http: bool) -> None:
+    if "://" not in url:  # never quote it: it may be the key, passed in the url's place
+        raise ConfigurationError(
+            "api url does not start with https:// (were the url and the key swapped?)"
+        )
     try:
         parts = urlsplit(url)
         host = parts.hostname

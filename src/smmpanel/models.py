@@ -20,6 +20,7 @@ from pydantic import (
     ConfigDict,
     Field,
     GetCoreSchemaHandler,
+    PlainValidator,
     TypeAdapter,
     ValidationError,
 )
@@ -27,6 +28,32 @@ from pydantic_core import core_schema
 
 Id = int | str
 """An order, refill or service id: an int, or a string for panels that use them."""
+
+
+def id_problem(value: object) -> str | None:
+    """What keeps `value` from being an id, or None when it is one: a positive int, or a
+    non-empty string without commas or whitespace (ids travel comma-separated)."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        return "must be an int or a string id"
+    if isinstance(value, int):
+        return None if value > 0 else "must be a positive id"
+    if not value or any(char == "," or char.isspace() for char in value):
+        return "must be a non-empty id without commas or spaces"
+    return None
+
+
+def _new_id(value: object) -> Id:
+    if isinstance(value, str):
+        value = value.strip()
+    problem = id_problem(value)
+    if problem is not None:
+        raise ValueError(f"the new id {problem}, not {value!r}")
+    return value  # type: ignore[return-value]  # id_problem checked it is an int or str
+
+
+NewId = Annotated[Id, PlainValidator(_new_id)]
+"""The id of something the panel just created; anything that cannot be an id is refused,
+so that an odd answer is never taken for a real order."""
 
 _CANONICAL_STATUSES: Final = (
     "Pending",
@@ -239,13 +266,13 @@ class Balance(PanelModel):
 class OrderCreated(PanelModel):
     """The answer to `add`: the new order's id."""
 
-    order: Id
+    order: NewId
 
 
 class RefillCreated(PanelModel):
     """The answer to `refill`: the new refill's id."""
 
-    refill: Id
+    refill: NewId
 
 
 class OrderStatus(PanelModel):
@@ -268,7 +295,7 @@ class RefillResult(PanelModel):
     """One order's answer in `refills()`: the new refill's id, or an `ItemError`."""
 
     order: Id
-    refill: Id | ItemError
+    refill: NewId | ItemError
 
     @property
     def ok(self) -> bool:

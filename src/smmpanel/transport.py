@@ -166,10 +166,10 @@ class Transport:
                 body=_preview(answer.body),
             )
         if self.retry.is_retryable_status(status_code):
-            if not repeatable:
-                raise OutcomeUnknownError(action, params, f"HTTP {status_code}")
             retry_after = response.headers.get("Retry-After")
             final = final_status_error(action, answer, retry_after)
+            if not repeatable:
+                raise OutcomeUnknownError(action, params, f"HTTP {status_code}") from final
             raise _Retryable(f"HTTP {status_code}", final, retry_after)
         try:
             return read(answer)

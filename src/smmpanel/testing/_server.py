@@ -78,6 +78,8 @@ _Reply = tuple[int, bytes, str, list[tuple[str, str]]]
 
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's default backlog of 5 overflows when many client threads connect at once.
+    request_queue_size = 128
     # Two panels must never share a port silently.
     allow_reuse_port = False
     # Each accept comes from the panel's own select loop, which never blocks here.

@@ -1,0 +1,53 @@
+"""Fixtures for the reliability tests: a running FakePanel, a client that records its
+retry waits instead of sleeping, and no developer settings leaking in from the
+environment."""
+
+from __future__ import annotations
+
+import gc
+import warnings
+from collections.abc import Iterator
+
+import pytest
+from reliability_support import START_BALANCE
+
+from smmpanel.testing import FakePanel
+
+
+@pytest.fixture(autouse=True)
+def _no_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test sees the developer's own panel settings."""
+    monkeypatch.delenv("SMMPANEL_API_URL", raising=False)
+    monkeypatch.delenv("SMMPANEL_API_KEY", raising=False)
+
+
+@pytest.fixture
+def slept() -> list[float]:
+    """The waits the client's retry policy asked for, in order (nothing really sleeps)."""
+    return []
+
+
+@pytest.fixture
+def panel() -> Iterator[FakePanel]:
+    """A started FakePanel with a known balance, stopped after the test."""
+    with FakePanel(balance=START_BALANCE) as started:
+        yield started
+
+
+@pytest.fixture(autouse=True)
+def _no_leaked_sockets(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every connection a test opened is closed by its end: a socket left for the garbage
+    collector warns (ResourceWarning), and is blamed on this test, not a later one.
+
+    Modules that never open a socket (``responses`` mocks) opt out with
+    ``OPENS_SOCKETS = False``: a collection per test costs them more than it proves."""
+    if not getattr(request.module, "OPENS_SOCKETS", True):
+        yield
+        return
+    gc.collect()
+    with warnings.catch_warnings(record=True) as heard:
+        warnings.simplefilter("always", ResourceWarning)
+        yield
+        gc.collect()
+    leaks = [str(w.message) for w in heard if issubclass(w.category, ResourceWarning)]
+    assert leaks == [], f"unclosed at the end of the test: {leaks}"
