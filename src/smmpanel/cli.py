@@ -31,7 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args_list[:1] == ["simulate"]:
         from .testing import run_simulator
 
-        return run_simulator(args_list[1:])
+        return run_simulator(args_list[1:], prog="smmpanel simulate")
     if args_list[:1] == ["demo"]:
         from .demo import main as demo
 

@@ -54,8 +54,9 @@ def test_the_marker_here(fake_panel: FakePanel) -> None:
     assert (fake_panel.api_key, fake_panel.balance) == ("secret", Decimal("1.23"))
 
 
-def test_python_m_smmpanel_testing() -> None:
-    command = [sys.executable, "-m", "smmpanel.testing", "--port", "0", "--api-key", "k1"]
+@pytest.mark.parametrize("entry", [["smmpanel.testing"], ["smmpanel", "simulate"]])
+def test_python_m_smmpanel_testing(entry: list[str]) -> None:
+    command = [sys.executable, "-m", *entry, "--port", "0", "--api-key", "k1"]
     with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
         assert process.stdout is not None
         lines = []
