@@ -10,11 +10,13 @@ import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from math import inf
 from types import TracebackType
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 from pydantic import BaseModel, ValidationError
 
 from . import __version__
@@ -27,6 +29,7 @@ from .errors import (
     InvalidArgumentError,
     OutcomeUnknownError,
     RateLimitError,
+    SMMPanelError,
 )
 from .models import (
     Balance,
@@ -50,6 +53,8 @@ BATCH_SIZE = 100
 """The most ids the protocol accepts in one multi-id request."""
 DEFAULT_TIMEOUT = (10.0, 30.0)
 """Seconds to connect, and to wait for the answer."""
+DEFAULT_MAX_RETRIES = 2
+"""How often a read is retried, unless told otherwise."""
 POOL_SIZE = 16
 """Connections kept open per panel, enough for `max_workers` and a few sharing threads."""
 
@@ -78,7 +83,7 @@ class Client:
         api_key: str | None = None,
         *,
         timeout: Timeout = DEFAULT_TIMEOUT,
-        max_retries: int = 2,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         session: requests.Session | None = None,
         user_agent: str | None = None,
         allow_insecure_http: bool = False,
@@ -96,35 +101,28 @@ class Client:
                 "no api key: pass api_key or set the SMMPANEL_API_KEY environment variable"
             )
         _check_url(api_url, allow_insecure_http)
-        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-            raise ConfigurationError(
-                f"max_retries must be a whole number >= 0, not {max_retries!r}"
-            )
-        if verify is False or (verify is None and session is not None and session.verify is False):
-            warnings.warn(
-                "certificate verification is off: anyone on the network path can read the"
-                " api key and change the panel's answers",
-                InsecureTransportWarning,
-                stacklevel=2,
-            )
-        if user_agent is not None and (
-            not user_agent.strip() or any(c in user_agent for c in "\r\n")
-        ):
-            raise ConfigurationError(f"user_agent must be one non-empty line, not {user_agent!r}")
+        policy = retry_policy or RetryPolicy()
+        if max_retries != DEFAULT_MAX_RETRIES or retry_policy is None:
+            policy = dataclasses.replace(policy, max_retries=max_retries)
+        _check_verify(verify, session)
+        user_agent = _check_user_agent(
+            user_agent or f"smmpanel/{__version__} python-requests/{requests.__version__}"
+        )
         self._owns_session = session is None
         if session is None:
             session = requests.Session()
             adapter = requests.adapters.HTTPAdapter(pool_maxsize=POOL_SIZE)
             session.mount("https://", adapter)
             session.mount("http://", adapter)
+        else:
+            _check_session_never_resends(session)
         self._transport = Transport(
             api_url,
             api_key,
             timeout=_check_timeout(timeout),
-            retry=dataclasses.replace(retry_policy or RetryPolicy(), max_retries=max_retries),
+            retry=policy,
             session=session,
-            user_agent=user_agent
-            or f"smmpanel/{__version__} python-requests/{requests.__version__}",
+            user_agent=user_agent,
             verify=verify,
         )
 
@@ -357,44 +355,76 @@ class Client:
             except (AuthenticationError, InsufficientFundsError, RateLimitError):
                 raise
             except APIError as error:
-                if RetryPolicy.is_retryable_status(error.status_code or 200):
+                if error.status_code is not None and RetryPolicy.is_retryable_status(
+                    error.status_code
+                ):
                     raise  # an outage, not a verdict on these ids
                 # The panel refused this whole chunk, e.g. "Incorrect request".
                 return {str(item): failed(item, ItemError(error=error.message)) for item in chunk}
             missing = ItemError(error="the panel's answer left this id out")
-            return {str(item): found.get(str(item)) or failed(item, missing) for item in chunk}
+            results = {str(item): found.get(str(item)) for item in chunk}
+            return {
+                key: failed(item, missing) if result is None else result
+                for (key, result), item in zip(results.items(), chunk, strict=True)
+            }
 
-        merged: dict[str, Result] = {}
-        workers = min(max_workers, len(chunks))
+        workers = min(max_workers, len(chunks), POOL_SIZE)
+        outcomes: list[dict[str, Result] | SMMPanelError] = []
         if workers == 1:
             for chunk in chunks:
                 try:
-                    merged.update(run(chunk))
-                except OutcomeUnknownError as exc:
-                    exc.completed.extend(merged.values())
-                    raise
-            return merged
-        from concurrent.futures import ThreadPoolExecutor  # only batches in parallel need it
+                    outcomes.append(run(chunk))
+                except SMMPanelError as stopped:
+                    outcomes.append(stopped)
+                    break
+        else:
+            from concurrent.futures import ThreadPoolExecutor  # only parallel batches need it
 
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="smmpanel") as pool:
-            futures = [(chunk, pool.submit(run, chunk)) for chunk in chunks]
-        rate_limited, unknown = [], None
-        for chunk, future in futures:
-            error = future.exception()
-            if error is None:
-                merged.update(future.result())
-            elif isinstance(error, RateLimitError) and repeatable:
-                rate_limited.append(chunk)
-            elif isinstance(error, OutcomeUnknownError):
-                unknown = unknown or error
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="smmpanel") as pool:
+                futures = [pool.submit(run, chunk) for chunk in chunks]
+            for future in futures:
+                raised = future.exception()
+                if raised is not None and not isinstance(raised, SMMPanelError):
+                    raise raised
+                outcomes.append(future.result() if raised is None else raised)
+
+        merged: dict[str, Result] = {}
+        failures: list[tuple[list[Id], SMMPanelError]] = []
+        for chunk, outcome in zip(chunks, outcomes, strict=False):
+            if isinstance(outcome, SMMPanelError):
+                failures.append((chunk, outcome))
             else:
-                raise error
-        if unknown is not None:
-            unknown.completed.extend(merged.values())
-            raise unknown
-        for chunk in rate_limited:  # the panel wants less at once: finish one at a time
-            merged.update(run(chunk))
-        return merged
+                merged.update(outcome)
+        if not failures:
+            return merged
+        if repeatable:
+            for chunk, error in failures:
+                if not self._slows_down(error, workers):
+                    raise error
+                merged.update(run(chunk))  # the panel wants less at once: one at a time
+            return merged
+        unknown = [error for _, error in failures if isinstance(error, OutcomeUnknownError)]
+        if not merged and (len(failures) == 1 or not unknown):
+            raise failures[0][1]  # nothing was done, or one chunk's own error says it all
+        # Some orders were acted on and others may or may not have been: hand back both.
+        cause = unknown[0] if unknown else failures[0][1]
+        maybe = {str(item) for chunk, error in failures if error in unknown for item in chunk}
+        raise OutcomeUnknownError(
+            action,
+            {field: ",".join(str(item) for item in ids if str(item) in maybe)},
+            f"the batch stopped part way: {cause}",
+            completed=list(merged.values()),
+            unsent=[item for item in ids if str(item) not in merged and str(item) not in maybe],
+        ) from cause
+
+    def _slows_down(self, error: SMMPanelError, workers: int) -> bool:
+        """Whether a chunk refused with 429 in a parallel batch is worth sending again on
+        its own: the panel did not ask for a longer wait than the policy allows."""
+        if workers == 1 or not isinstance(error, RateLimitError):
+            return False
+        return (
+            error.retry_after is None or error.retry_after <= self._transport.retry.retry_after_max
+        )
 
 
 # --- reading answers ---------------------------------------------------------------------
@@ -553,16 +583,58 @@ def _check_count(name: str, value: object, *, allow_zero: bool = False) -> None:
 
 
 def _check_timeout(timeout: object) -> Timeout:
-    parts = timeout if isinstance(timeout, tuple) else (timeout,)
-    if len(parts) != (2 if isinstance(timeout, tuple) else 1) or not all(
-        isinstance(part, (int, float)) and not isinstance(part, bool) and 0 < part < float("inf")
-        for part in parts
+    def seconds(value: object) -> bool:
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < inf
+
+    if seconds(timeout) or (
+        isinstance(timeout, tuple) and len(timeout) == 2 and all(map(seconds, timeout))
     ):
-        raise ConfigurationError(
-            f"timeout must be seconds > 0, or a (connect, read) pair of them, not {timeout!r};"
-            " waiting forever is not an option"
+        return timeout  # type: ignore[return-value]  # checked just above
+    raise ConfigurationError(
+        f"timeout must be seconds > 0, or a (connect, read) pair of them, not {timeout!r};"
+        " waiting forever is not an option"
+    )
+
+
+def _check_verify(verify: bool | str | None, session: requests.Session | None) -> None:
+    if isinstance(verify, str) and not os.path.exists(verify):
+        raise ConfigurationError(f"verify names no CA bundle file or folder: {verify!r}")
+    if verify is False or (verify is None and session is not None and session.verify is False):
+        warnings.warn(
+            "certificate verification is off: anyone on the network path can read the"
+            " api key and change the panel's answers",
+            InsecureTransportWarning,
+            stacklevel=3,
         )
-    return timeout  # type: ignore[return-value]
+
+
+def _check_user_agent(user_agent: str) -> str:
+    try:
+        user_agent.encode("latin-1")  # what HTTP headers can carry
+    except UnicodeEncodeError:
+        raise ConfigurationError(f"user_agent must be latin-1 text, not {user_agent!r}") from None
+    if not user_agent.strip() or "\r" in user_agent or "\n" in user_agent:
+        raise ConfigurationError(f"user_agent must be one non-empty line, not {user_agent!r}")
+    return user_agent
+
+
+def _check_session_never_resends(session: requests.Session) -> None:
+    """Refuse a session whose adapters would re-send a POST by themselves: urllib3 would
+    then place an order twice behind this library's back."""
+    for prefix, adapter in getattr(session, "adapters", {}).items():
+        retry = getattr(adapter, "max_retries", None)
+        if not isinstance(retry, urllib3.util.Retry):
+            continue
+        methods = retry.allowed_methods
+        posts_allowed = methods is None or "POST" in {method.upper() for method in methods}
+        resends = retry.total is None or retry.total > 0
+        counts = (retry.read, retry.status, retry.other)
+        if posts_allowed and resends and any(count is None or count > 0 for count in counts):
+            raise ConfigurationError(
+                f"the session's adapter for {prefix!r} retries POST requests by itself"
+                " (urllib3 Retry with POST allowed), which could place an order twice:"
+                " give it max_retries=0, smmpanel retries what is safe to retry"
+            )
 
 
 def _check_url(url: str, allow_insecure_http: bool) -> None:

@@ -113,8 +113,9 @@ class OutcomeUnknownError(SMMPanelError):
     answer was lost. It is never retried automatically: check the panel's orders before
     sending it again.
 
-    `action` and `params` say what was sent (never the key); `completed` holds the
-    results of the batches that did finish, when a multi-id call failed part way.
+    `action` and `params` say what may have reached the panel (never the key). When a
+    multi-id call stops part way, `completed` holds the results of the batches that did
+    finish and `unsent` the ids that were refused or never sent.
     """
 
     def __init__(
@@ -124,11 +125,13 @@ class OutcomeUnknownError(SMMPanelError):
         reason: str,
         *,
         completed: list[Any] | None = None,
+        unsent: list[Any] | None = None,
     ) -> None:
         self.action = action
         self.params = dict(params)
         self.reason = reason
         self.completed: list[Any] = completed if completed is not None else []
+        self.unsent: list[Any] = unsent if unsent is not None else []
         shown = ", ".join(f"{name}={_shorten(value)}" for name, value in self.params.items())
         super().__init__(
             f"the panel may have received {action!r} ({shown}) but its answer was lost"

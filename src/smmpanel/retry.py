@@ -8,7 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
+from math import inf
 
+from .errors import ConfigurationError
+
+MAX_RETRIES_CAP = 100
 RETRYABLE_STATUSES = frozenset({408, 429})
 """HTTP statuses worth retrying besides every 5xx: request timeout and rate limiting."""
 
@@ -30,8 +34,21 @@ class RetryPolicy:
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if self.max_retries < 0:
-            raise ValueError(f"max_retries must be 0 or more, not {self.max_retries!r}")
+        retries = self.max_retries
+        if isinstance(retries, bool) or not isinstance(retries, int):
+            raise ConfigurationError(f"max_retries must be a whole number, not {retries!r}")
+        if not 0 <= retries <= MAX_RETRIES_CAP:
+            raise ConfigurationError(
+                f"max_retries must be from 0 to {MAX_RETRIES_CAP}, not {retries!r}"
+            )
+        for name in ("backoff_initial", "backoff_max", "retry_after_max"):
+            value = getattr(self, name)
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not 0 <= value < inf
+            ):
+                raise ConfigurationError(f"{name} must be seconds >= 0, not {value!r}")
 
     @staticmethod
     def is_retryable_status(status_code: int) -> bool:

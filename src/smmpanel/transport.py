@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import ssl
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ E = TypeVar("E", bound=BaseException)
 
 Timeout = float | tuple[float, float]
 KEY_PLACEHOLDER = "[api key removed]"
+SHORTEST_SCRUBBED_KEY = 8
 _SUCCESS_WORDS = frozenset({"success", "ok", "true"})
 _NETWORK_ERRORS = (requests.RequestException, urllib3.exceptions.HTTPError, HTTPException, OSError)
 
@@ -57,7 +59,7 @@ def _caused(error: E, cause: BaseException) -> E:
 
 @dataclass(frozen=True)
 class Answer:
-    """The panel's raw answer: HTTP status and body, with the api key scrubbed out."""
+    """The panel's raw answer: its HTTP status and its body."""
 
     status_code: int
     body: bytes
@@ -84,9 +86,12 @@ class Transport:
         self.verify = verify
         self._api_key = api_key
         self._headers = {"User-Agent": user_agent, "Accept": "application/json"}
-        # The key as sent, url-encoded, and as JSON writes it (PHP escapes "/" too).
+        # The key as sent, url-encoded, and as JSON writes it (PHP escapes "/" too). A key
+        # too short to be told from ordinary text is not scrubbed: it would garble answers.
         in_json = json.dumps(api_key)[1:-1]
         forms = {api_key, quote_plus(api_key), in_json, in_json.replace("/", "\\/")}
+        if len(api_key) < SHORTEST_SCRUBBED_KEY:
+            forms = set()
         self._secrets = tuple(sorted((form.encode() for form in forms if form), key=len))[::-1]
 
     def call(
@@ -137,20 +142,25 @@ class Transport:
                 verify=self.verify,
             )
             status_code, body = response.status_code, response.content
-        except (UnicodeError, ValueError) as exc:
-            if isinstance(exc, requests.RequestException):  # refused before sending
-                raise TransportError(f"{action}: {self.scrub_text(str(exc))}") from exc
-            # requests prepares the next hop even when not following a redirect, and
-            # fails on a garbled Location: an answer came, but not one to read.
-            reason = f"its answer could not be read ({type(exc).__name__})"
-            if not repeatable:
-                raise OutcomeUnknownError(action, params, reason) from exc
-            raise ResponseError(f"{action}: {reason}") from exc
+        except UnicodeEncodeError as exc:  # a header HTTP cannot carry: nothing was sent
+            raise TransportError(f"{action}: the request could not be encoded") from exc
+        except (UnicodeDecodeError, ValueError) as exc:
+            if isinstance(exc, requests.RequestException):  # InvalidURL, InvalidHeader...
+                raise TransportError(f"{action}: {self.scrub_text(str(exc))}") from self.forget_key(
+                    exc
+                )
+            # requests prepares the next hop even when not following a redirect, and fails
+            # on a garbled Location: the panel redirected us, and did not act.
+            raise ResponseError(
+                f"{action}: the panel answered with a redirect to an unreadable location;"
+                " redirects are never followed, check the api url"
+            ) from exc
         except _NETWORK_ERRORS as exc:
             self._log_attempt(action, retries_done, "no answer", started)
             reason = self.scrub_text(_describe(exc))
-            if isinstance(exc, requests.exceptions.SSLError):
-                raise TransportError(f"{action}: {reason}") from exc
+            self.forget_key(exc)
+            if any(isinstance(cause, ssl.SSLCertVerificationError) for cause in _causes(exc)):
+                raise TransportError(f"{action}: {reason}") from exc  # never sent, and no fluke
             if not repeatable and not _never_sent(exc):
                 raise OutcomeUnknownError(action, params, reason) from exc
             raise _Retryable(reason, _caused(TransportError(f"{action}: {reason}"), exc)) from exc
@@ -174,13 +184,27 @@ class Transport:
         try:
             return read(answer)
         except ResponseError as exc:
-            if not 200 <= status_code <= 299:
-                raise  # a refusal, such as a 404 page: the panel did not act on it
-            if not repeatable:
+            succeeded = 200 <= status_code <= 299
+            if not repeatable and (succeeded or _is_json(answer.body)):
                 raise OutcomeUnknownError(action, params, str(exc)) from exc
+            if not succeeded:
+                raise  # a refusal, such as a 404 page: the panel did not act on it
             if not exc.transient:
                 raise
             raise _Retryable("an unreadable answer", exc) from exc
+
+    def forget_key(self, exc: BaseException) -> BaseException:
+        """Scrub the key from the requests that a requests exception (or its causes)
+        keeps, since the error raised to the caller chains to it."""
+        for error in _causes(exc):
+            response = getattr(error, "response", None)
+            for request in (getattr(error, "request", None), getattr(response, "request", None)):
+                body = getattr(request, "body", None)
+                if isinstance(body, str):
+                    request.body = self.scrub_text(body)  # type: ignore[union-attr]
+                elif isinstance(body, bytes):
+                    request.body = self.scrub(body)  # type: ignore[union-attr]
+        return exc
 
     def scrub(self, body: bytes) -> bytes:
         """Remove the api key from a body, for panels that echo it back."""
@@ -247,7 +271,7 @@ def decode(answer: Answer) -> Any:
     if message is not None:
         raise APIError.from_message(message, status_code=answer.status_code)
     if not 200 <= answer.status_code <= 299:
-        raise unreadable(answer, f"came with HTTP {answer.status_code}")
+        raise unreadable(answer, "is JSON without an error message")
     return unwrap_envelope(payload)
 
 
@@ -306,17 +330,41 @@ def _preview(body: bytes) -> str:
     return body[:500].decode("utf-8", "replace")
 
 
+def _causes(exc: BaseException) -> list[BaseException]:
+    """`exc` and what it wraps: requests and urllib3 keep causes in args and `.reason`."""
+    found: list[BaseException] = []
+    pending: list[object] = [exc]
+    while pending and len(found) < 20:
+        error = pending.pop()
+        if not isinstance(error, BaseException) or any(error is seen for seen in found):
+            continue
+        found.append(error)
+        pending += [error.__cause__, getattr(error, "reason", None)]
+        pending += [arg for arg in error.args if isinstance(arg, BaseException)]
+    return found
+
+
 def _never_sent(exc: BaseException) -> bool:
     """Whether a failure proves the request never left this machine: the connection was
     refused, the host name did not resolve, or connecting timed out."""
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return True
+    # Only the reason requests reports for this very attempt: a chained or earlier
+    # connection failure says nothing about whether this request was sent.
     reason = exc.args[0] if exc.args else None
     if isinstance(reason, urllib3.exceptions.MaxRetryError):
         reason = reason.reason
     return isinstance(
         reason, (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError)
     )
+
+
+def _is_json(body: bytes) -> bool:
+    try:
+        json.loads(body)
+    except (ValueError, RecursionError):
+        return False
+    return True
 
 
 def _describe(exc: BaseException) -> str:

@@ -518,6 +518,15 @@ def test_an_authentication_or_funds_error_for_a_chunk_raises(
         return good(ids)
 
     reply_by_ids(rsps, field, answer)
+    if method in ("refills", "cancel"):
+        # The first 100 were acted on: the error that stops a write hands them back.
+        with pytest.raises(OutcomeUnknownError) as lost:
+            getattr(client, method)(range(1, 151))
+        assert isinstance(lost.value.__cause__, error)
+        assert len(lost.value.completed) == 100
+        assert lost.value.params == {field: ""}  # the panel refused the rest outright
+        assert lost.value.unsent == list(range(101, 151))
+        return
     with pytest.raises(error) as caught:
         getattr(client, method)(range(1, 151))
     assert caught.value.message == message  # type: ignore[attr-defined]
@@ -541,6 +550,7 @@ def test_a_write_batch_that_fails_part_way_reports_what_completed(
     assert caught.value.action == ("refill" if method == "refills" else "cancel")
     assert caught.value.params[field].split(",") == [str(i) for i in range(101, 201)]
     assert [result.order for result in caught.value.completed] == list(range(1, 101))
+    assert caught.value.unsent == list(range(201, 251))
 
 
 @pytest.mark.parametrize("method", ["refills", "cancel"])

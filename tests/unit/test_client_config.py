@@ -4,14 +4,22 @@ session ownership and a repr that never shows the key."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from unittest import mock
 
 import pytest
 import requests
+import urllib3
 from unit_support import KEY, URL, FakeResponse, FakeSession, make_client
 
 import smmpanel
-from smmpanel import Client, ConfigurationError, InsecureTransportWarning, SMMPanelError
+from smmpanel import (
+    Client,
+    ConfigurationError,
+    InsecureTransportWarning,
+    RetryPolicy,
+    SMMPanelError,
+)
 
 # --- url and key --------------------------------------------------------------------------
 
@@ -231,10 +239,56 @@ def test_turning_off_certificate_verification_warns(rsps) -> None:
     assert rsps.calls[0].request.req_kwargs["verify"] is False
 
 
-def test_a_ca_bundle_path_is_passed_through_without_warning(fake_session: FakeSession) -> None:
-    client = Client(URL, KEY, verify="/etc/ssl/panel-ca.pem", session=fake_session)  # type: ignore[arg-type]
+def test_a_ca_bundle_path_is_passed_through_without_warning(
+    fake_session: FakeSession, tmp_path: Path
+) -> None:
+    bundle = tmp_path / "panel-ca.pem"
+    bundle.write_text("-----BEGIN CERTIFICATE-----\n")
+    client = Client(URL, KEY, verify=str(bundle), session=fake_session)  # type: ignore[arg-type]
     client.balance()
-    assert fake_session.calls[0]["verify"] == "/etc/ssl/panel-ca.pem"
+    assert fake_session.calls[0]["verify"] == str(bundle)
+
+
+def test_a_ca_bundle_path_that_does_not_exist_is_refused() -> None:
+    with pytest.raises(ConfigurationError, match=r"panel-ca\.pem"):
+        Client(URL, KEY, verify="/nowhere/panel-ca.pem")
+
+
+@pytest.mark.parametrize("user_agent", ["mybot \u2713", "two\nlines", "  "])
+def test_a_user_agent_http_cannot_carry_is_refused(user_agent: str) -> None:
+    with pytest.raises(ConfigurationError):
+        Client(URL, KEY, user_agent=user_agent)
+
+
+def test_a_session_that_retries_posts_by_itself_is_refused() -> None:
+    session = requests.Session()
+    retrying = urllib3.util.Retry(total=3, allowed_methods=None)
+    session.mount("https://", requests.adapters.HTTPAdapter(max_retries=retrying))
+    with pytest.raises(ConfigurationError, match="twice"):
+        Client(URL, KEY, session=session)
+    session.mount("https://", requests.adapters.HTTPAdapter(max_retries=urllib3.util.Retry(3)))
+    Client(URL, KEY, session=session)  # the default Retry never re-sends a POST
+    session.close()
+
+
+def test_a_retry_policy_keeps_its_retries_unless_max_retries_is_set(slept: list[float]) -> None:
+    policy = RetryPolicy(max_retries=5, sleep=slept.append)
+    assert Client(URL, KEY, retry_policy=policy)._transport.retry.max_retries == 5
+    assert Client(URL, KEY, retry_policy=policy, max_retries=0)._transport.retry.max_retries == 0
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"max_retries": -1},
+        {"max_retries": 10**6},
+        {"backoff_initial": -1.0},
+        {"backoff_max": float("nan")},
+    ],
+)
+def test_a_retry_policy_with_impossible_values_is_refused(options: dict[str, float]) -> None:
+    with pytest.raises(ConfigurationError):
+        RetryPolicy(**options)  # type: ignore[arg-type]
 
 
 # --- session ownership --------------------------------------------------------------------

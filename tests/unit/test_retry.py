@@ -3,8 +3,10 @@ Retry-After; writes are never re-sent once they may have reached the panel."""
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from email.utils import format_datetime
 from typing import Any
 
@@ -187,13 +189,33 @@ def test_other_statuses_are_not_retried(
     assert caught.value.status_code == status
 
 
-def test_a_tls_failure_is_not_retried(rsps, client: Client, slept: list[float]) -> None:
-    failure = requests.exceptions.SSLError("certificate verify failed")
+def _tls_failure(cause: Exception) -> requests.exceptions.SSLError:
+    reason = urllib3.exceptions.SSLError(cause)
+    return requests.exceptions.SSLError(urllib3.exceptions.MaxRetryError(None, URL, reason))
+
+
+@pytest.mark.parametrize("call", [lambda c: c.balance(), lambda c: c.add(1, "x", 10)])
+def test_a_refused_certificate_is_not_retried(rsps, client: Client, slept, call) -> None:
+    failure = _tls_failure(ssl.SSLCertVerificationError(1, "certificate verify failed"))
     reply(rsps, body=failure)
     with pytest.raises(TransportError) as caught:
-        client.balance()
+        call(client)
     assert len(rsps.calls) == 1
     assert caught.value.__cause__ is failure
+
+
+def test_a_tls_failure_after_sending_a_write_is_an_unknown_outcome(rsps, client: Client) -> None:
+    reply(rsps, body=_tls_failure(ssl.SSLError(1, "DECRYPTION_FAILED_OR_BAD_RECORD_MAC")))
+    with pytest.raises(OutcomeUnknownError):
+        client.add(1, "https://instagram.com/x", 10)
+    assert len(rsps.calls) == 1
+
+
+def test_a_tls_failure_after_sending_a_read_is_retried(rsps, client: Client, slept) -> None:
+    reply(rsps, body=_tls_failure(ssl.SSLError(1, "DECRYPTION_FAILED_OR_BAD_RECORD_MAC")))
+    reply(rsps, {"balance": "1.5", "currency": "USD"})
+    assert client.balance().balance == Decimal("1.5")
+    assert len(slept) == 1
 
 
 # --- Retry-After --------------------------------------------------------------------------
