@@ -80,9 +80,10 @@ def _status_lookup_key(text: str) -> str:
 class Status(str):
     """A status word, spelled canonically when the panel's word is a known one.
 
-    It compares equal to the canonical strings whatever case or spelling the panel used,
-    so ``status == "Canceled"`` holds for "Cancelled", "canceled" and "CANCELED". A word
-    outside the known ones is kept exactly as it came.
+    The panel's word is stored in its canonical spelling, so ``status == "Canceled"``
+    holds whether the panel said "Cancelled", "canceled" or "CANCELED", and statuses work
+    as set members and dict keys like the canonical strings. A word outside the known
+    ones is kept exactly as it came.
     """
 
     __slots__ = ()
@@ -91,18 +92,6 @@ class Status(str):
         """Normalise `raw` to a canonical status word when it is a known one."""
         text = str(raw).strip()
         return super().__new__(cls, _STATUS_SPELLINGS.get(_status_lookup_key(text), text))
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, str):
-            return str.__eq__(self, Status(other))
-        return NotImplemented
-
-    def __ne__(self, other: object) -> bool:
-        equal = self.__eq__(other)
-        return equal if equal is NotImplemented else not equal
-
-    def __hash__(self) -> int:
-        return str.__hash__(self)
 
     def __repr__(self) -> str:
         return f"Status({str.__repr__(self)})"
@@ -324,8 +313,15 @@ class CancelResult(PanelModel):
 
     @property
     def ok(self) -> bool:
-        """Whether the panel accepted the cancel request."""
-        return not isinstance(self.cancel, ItemError)
+        """Whether the panel accepted the cancel request (``0`` or ``false`` is a no)."""
+        if isinstance(self.cancel, ItemError):
+            return False
+        if isinstance(self.cancel, str):
+            return self.cancel.strip().lower() not in _REFUSALS
+        return bool(self.cancel)
+
+
+_REFUSALS: Final = frozenset({"", "0", "false", "no"})
 
 
 class ServiceList(list[Service]):

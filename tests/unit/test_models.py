@@ -15,6 +15,7 @@ from unit_support import SEED_SERVICES, reply
 
 from smmpanel import (
     Balance,
+    CancelResult,
     Client,
     ItemError,
     OrderStatus,
@@ -288,3 +289,21 @@ def test_a_tiny_answer_cannot_hang_the_client() -> None:
         subprocess.run([sys.executable, "-c", script], timeout=3, check=False)
     except subprocess.TimeoutExpired:
         pytest.fail('reading "remains": "1e9999999" took more than 3 s')
+
+
+@pytest.mark.parametrize("spelling", ["Cancelled", "canceled", "CANCELED", " cancelled "])
+def test_a_status_works_as_a_key_like_its_canonical_word(spelling: str) -> None:
+    status = Status(spelling)
+    assert status == "Canceled"
+    assert status in {"Canceled"}
+    assert {"Canceled": 1}.get(status) == 1
+    assert hash(status) == hash("Canceled")
+
+
+@pytest.mark.parametrize(
+    ("cancel", "ok"),
+    [(1, True), ("1", True), (True, True), ("ok", True), (0, False), ("0", False),
+     (False, False), ("false", False), (" No ", False)],
+)  # fmt: skip
+def test_a_cancel_answer_of_zero_or_false_is_not_accepted(cancel: object, ok: bool) -> None:
+    assert CancelResult(order=1, cancel=cancel).ok is ok  # type: ignore[arg-type]
