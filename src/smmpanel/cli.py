@@ -23,6 +23,7 @@ from .models import ItemError, ServiceList
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_OUTCOME_UNKNOWN = 3
+_OWN_ARGUMENTS = frozenset({"service", "link", "quantity", "runs", "interval", "key", "action"})
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -32,17 +33,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .testing import run_simulator
 
         return run_simulator(args_list[1:], prog="smmpanel simulate")
-    if args_list[:1] == ["demo"]:
-        from .demo import main as demo
-
-        return demo(args_list[1:])
-    parser = _parser()
-    args = parser.parse_args(args_list)
-    if args.command is None:
-        parser.print_help()
-        return EXIT_USAGE
     try:
-        with Client(args.url, args.key, timeout=args.timeout) as client:
+        if args_list[:1] == ["demo"]:
+            from .demo import main as demo
+
+            return demo(args_list[1:])
+        parser = _parser()
+        args = parser.parse_args(args_list)
+        if args.command is None:
+            parser.print_help()
+            return EXIT_USAGE
+        timeout = {} if args.timeout is None else {"timeout": args.timeout}
+        with Client(args.url, args.key, **timeout) as client:
             result = args.run(client, args)
     except OutcomeUnknownError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -114,7 +116,7 @@ def _add_options(parser: argparse.ArgumentParser, default: Any) -> None:
     parser.add_argument("--key", default=given(None), help="the api key ($SMMPANEL_API_KEY)")
     parser.add_argument("--json", action="store_true", default=given(False), help="print JSON")
     parser.add_argument(
-        "--timeout", type=float, default=given(30.0), help="seconds to wait for the panel"
+        "--timeout", type=float, default=given(None), help="seconds to wait for the panel"
     )
 
 
@@ -133,7 +135,10 @@ def _add(client: Client, args: argparse.Namespace) -> Any:
         name, sep, value = pair.partition("=")
         if not sep or not name:
             raise InvalidArgumentError(f"--param takes NAME=VALUE, not {pair!r}")
-        extras[name] = value.replace("\\n", "\n")
+        if name in _OWN_ARGUMENTS:
+            raise InvalidArgumentError(f"{name} has its own argument: not --param {name}=...")
+        # Counts such as min=100 must arrive as numbers; the form sends them as text anyway.
+        extras[name] = int(value) if _is_number(value) else value.replace("\\n", "\n")
     return client.add(
         args.service, args.link, args.quantity, runs=args.runs, interval=args.interval, **extras
     )
@@ -155,7 +160,11 @@ def _multi(method: str) -> Callable[[Client, argparse.Namespace], Any]:
 
 
 def _id(text: str) -> int | str:
-    return int(text) if text.isdigit() else text
+    return int(text) if _is_number(text) else text
+
+
+def _is_number(text: str) -> bool:
+    return text.isascii() and text.isdigit()
 
 
 def _plain(value: Any) -> Any:

@@ -32,6 +32,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="on a real panel, also place this one order (it spends money)",
     )
     args = parser.parse_args(argv)
+    if args.place_order and not args.place_order[2].isdigit():
+        parser.error(f"QUANTITY must be a whole number, not {args.place_order[2]!r}")
     if os.environ.get("SMMPANEL_API_URL"):
         return tour_of_real_panel(args.place_order)
     from .testing import FakePanel

@@ -153,3 +153,45 @@ def test_module_entry_point_and_version() -> None:
         check=True,
     )
     assert result.stdout.startswith("smmpanel ")
+
+
+def test_add_a_subscription_with_counts_as_params(
+    panel: FakePanel, capsys: pytest.CaptureFixture[str]
+) -> None:
+    subscription = next(s for s in panel.services if s["type"] == "Subscriptions")
+    low, high = int(subscription["min"]), int(subscription["min"]) * 2
+    code, _, err = run(
+        capsys, "add", str(subscription["service"]), "--param", "username=someone",
+        "--param", f"min={low}", "--param", f"max={high}", "--param", "posts=3",
+        "--param", "delay=0",
+    )  # fmt: skip
+    assert code == 0, err
+    assert panel.ledger.orders[-1].params["min"] == str(low)
+
+
+@pytest.mark.parametrize("name", ["quantity", "link", "runs", "key"])
+def test_params_that_have_their_own_argument_are_refused(
+    panel: FakePanel, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    code, _, err = run(capsys, "add", "1", "https://instagram.com/x", "100", "--param", f"{name}=5")
+    assert code == EXIT_ERROR
+    assert name in err
+    assert panel.ledger.orders == []
+
+
+def test_an_odd_id_is_an_error_not_a_crash(
+    panel: FakePanel, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "status", "\u00b2")
+    assert code == EXIT_ERROR
+    assert err.startswith("error: ")
+
+
+def test_the_demo_reports_a_missing_key_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SMMPANEL_API_URL", "https://panel.example/api/v2")
+    monkeypatch.delenv("SMMPANEL_API_KEY", raising=False)
+    code, _, err = run(capsys, "demo")
+    assert code == EXIT_ERROR
+    assert "SMMPANEL_API_KEY" in err
