@@ -30,6 +30,7 @@ from .errors import (
     OutcomeUnknownError,
     RateLimitError,
     SMMPanelError,
+    shorten,
 )
 from .models import (
     Balance,
@@ -197,9 +198,8 @@ class Client:
         (drip-feed, custom comments, mentions, subscriptions, polls, web traffic); panel
         specific extras go in ``**params``. Lists are sent one item per line.
         """
-        for name, value in {"quantity": quantity, "runs": runs, "interval": interval}.items():
-            _check_count(name, value)
-        for name, value in {"min": min, "max": max, "posts": posts}.items():
+        counts = {"quantity": quantity, "runs": runs, "interval": interval, "min": min, "max": max}
+        for name, value in {**counts, "posts": posts}.items():
             _check_count(name, value)
         for name, value in {"old_posts": old_posts, "delay": delay}.items():
             _check_count(name, value, allow_zero=True)
@@ -474,7 +474,7 @@ def _read_item(model: type[Model], value: Any) -> Model | ItemError:
     try:
         return model.model_validate(value)
     except ValidationError as exc:
-        return ItemError(error=f"unreadable answer {_shorten(value)}: {_summary(exc)}")
+        return ItemError(error=f"unreadable answer {shorten(value)}: {_summary(exc)}")
 
 
 def _read_statuses(chunk: list[Id], payload: Any) -> dict[str, OrderStatus | ItemError]:
@@ -485,7 +485,7 @@ def _read_statuses(chunk: list[Id], payload: Any) -> dict[str, OrderStatus | Ite
             if isinstance(item, dict)
         }
     if not isinstance(payload, dict):
-        raise ValueError(f"is not a map of orders: {_shorten(payload)}")
+        raise ValueError(f"is not a map of orders: {shorten(payload)}")
     if len(chunk) == 1 and "status" in payload and str(chunk[0]) not in payload:
         payload = {str(chunk[0]): payload}  # a panel that answered in the single form
     return {str(order).strip(): _read_item(OrderStatus, value) for order, value in payload.items()}
@@ -516,7 +516,7 @@ class _Listed:
                 {self.id_field: key, self.value_field: value} for key, value in payload.items()
             ]
         if not isinstance(payload, list):
-            raise ValueError(f"is not a list: {_shorten(payload)}")
+            raise ValueError(f"is not a list: {shorten(payload)}")
         by_id = {str(item): item for item in chunk}
         found: dict[str, Any] = {}
         for position, item in enumerate(payload):
@@ -529,7 +529,7 @@ class _Listed:
                 continue
             error: ItemError | None
             if self.value_field not in item:
-                error = _item_error(item) or ItemError(error=f"unreadable answer {_shorten(item)}")
+                error = _item_error(item) or ItemError(error=f"unreadable answer {shorten(item)}")
             else:
                 error = _item_error(item[self.value_field], words_allowed=self.words)
             result = error or _read_item(self.model, {**item, self.id_field: by_id[key]})
@@ -698,11 +698,6 @@ def _line(name: str, item: object) -> str:
             f" not {text!r}"
         )
     return text
-
-
-def _shorten(value: object, limit: int = 120) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _summary(exc: ValidationError) -> str:

@@ -132,7 +132,7 @@ class OutcomeUnknownError(SMMPanelError):
         self.reason = reason
         self.completed: list[Any] = completed if completed is not None else []
         self.unsent: list[Any] = unsent if unsent is not None else []
-        shown = ", ".join(f"{name}={_shorten(value)}" for name, value in self.params.items())
+        shown = ", ".join(f"{name}={shorten(value, 60)}" for name, value in self.params.items())
         super().__init__(
             f"the panel may have received {action!r} ({shown}) but its answer was lost"
             f" ({reason}). It was not retried: check your orders on the panel before"
@@ -140,9 +140,10 @@ class OutcomeUnknownError(SMMPanelError):
         )
 
 
-def _shorten(value: str, limit: int = 60) -> str:
-    text = value.replace("\n", "\\n")
-    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
+def shorten(value: object, limit: int = 120) -> str:
+    """`repr(value)`, cut to `limit` characters for messages."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _normalise(message: str) -> str:

@@ -26,6 +26,8 @@ from pydantic import (
 )
 from pydantic_core import core_schema
 
+from .errors import shorten
+
 Id = int | str
 """An order, refill or service id: an int, or a string for panels that use them."""
 
@@ -347,9 +349,7 @@ class ServiceList(list[Service]):
             try:
                 services.append(Service.model_validate(item))
             except ValidationError:
-                text = repr(item)
-                text = text if len(text) <= 120 else text[:117] + "..."
-                invalid.append(ItemError(error=f"unreadable service: {text}"))
+                invalid.append(ItemError(error=f"unreadable service: {shorten(item)}"))
         return cls(services, invalid)
 
     def get(self, service: Id) -> Service | None:

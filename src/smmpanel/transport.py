@@ -23,6 +23,7 @@ import requests
 import urllib3
 
 from .errors import (
+    BODY_PREVIEW_CHARS,
     APIError,
     OutcomeUnknownError,
     RateLimitError,
@@ -327,7 +328,7 @@ def _host_of(location: str) -> str:
 
 
 def _preview(body: bytes) -> str:
-    return body[:500].decode("utf-8", "replace")
+    return body[:BODY_PREVIEW_CHARS].decode("utf-8", "replace")
 
 
 def _causes(exc: BaseException) -> list[BaseException]:
