@@ -573,3 +573,33 @@ def test_a_parallel_write_batch_never_retries_a_lost_chunk(method: str, slept: l
         *range(1, 101),
         *range(201, 301),
     ]
+
+
+@pytest.mark.parametrize("method", ["refills", "cancel"])
+def test_a_parallel_write_batch_accounts_for_every_id(method: str, slept: list[float]) -> None:
+    import responses
+
+    field, good = METHODS[method]
+
+    def answer(ids: list[str]) -> tuple[int, Any]:
+        if ids[0] == "101":
+            return 502, "<html>Bad gateway</html>"  # may have been acted on
+        if ids[0] == "201":
+            return 200, {"error": "Incorrect request"}  # refused outright
+        if ids[0] == "301":
+            return 429, {"error": "Too many requests"}  # may have been acted on
+        return good(ids)
+
+    with responses.RequestsMock() as rsps:
+        reply_by_ids(rsps, field, answer)
+        with Client(URL, "k" * 32) as client, pytest.raises(OutcomeUnknownError) as caught:
+            getattr(client, method)(range(1, 401), max_workers=4)
+        assert len(rsps.calls) == 4  # nothing that may have reached the panel is re-sent
+    lost = caught.value
+    assert sorted(int(i) for i in lost.params[field].split(",")) == [
+        *range(101, 201),
+        *range(301, 401),
+    ]
+    completed = {result.order for result in lost.completed}
+    assert completed == set(range(1, 101)) | set(range(201, 301))  # refused ones are ItemErrors
+    assert lost.unsent == []
