@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import requests
 import urllib3
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from . import __version__
 from .errors import (
@@ -39,6 +39,7 @@ from .models import (
     ItemError,
     OrderCreated,
     OrderStatus,
+    PanelModel,
     RefillCreated,
     RefillResult,
     RefillStatus,
@@ -60,7 +61,7 @@ POOL_SIZE = 16
 """Connections kept open per panel, enough for `max_workers` and a few sharing threads."""
 
 ParamValue = str | int | Decimal | float | date | Sequence[str | int] | None
-Model = TypeVar("Model", bound=BaseModel)
+Model = TypeVar("Model", bound=PanelModel)
 Result = TypeVar("Result")
 
 _RESERVED_PARAMS = frozenset({"key", "action"})
@@ -297,7 +298,7 @@ class Client:
         def read(answer: Answer) -> Model:
             payload = decode(answer)
             try:
-                return model.model_validate(payload)
+                return model.from_answer(payload)
             except ValidationError as exc:
                 raise unreadable(answer, f"does not fit {model.__name__}: {_summary(exc)}") from exc
 
@@ -472,7 +473,7 @@ def _read_item(model: type[Model], value: Any) -> Model | ItemError:
     if error is not None:
         return error
     try:
-        return model.model_validate(value)
+        return model.from_answer(value)
     except ValidationError as exc:
         return ItemError(error=f"unreadable answer {shorten(value)}: {_summary(exc)}")
 
@@ -500,7 +501,7 @@ class _Listed:
     """
 
     def __init__(
-        self, model: type[BaseModel], id_field: str, value_field: str, *, words: bool = False
+        self, model: type[PanelModel], id_field: str, value_field: str, *, words: bool = False
     ) -> None:
         self.model = model
         self.id_field = id_field

@@ -8,15 +8,15 @@ counts, money formatted for humans) while the attributes are strictly typed: mon
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, ClassVar, Final, TypeVar
 
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     GetCoreSchemaHandler,
@@ -193,35 +193,41 @@ def _parse_flag(value: object) -> bool:
 
 
 Money = Annotated[Decimal, Field(allow_inf_nan=False)]
-LenientMoney = Annotated[
-    Money | Annotated[Money, BeforeValidator(parse_decimal)],
-    Field(union_mode="left_to_right"),
-]
-LenientOptionalMoney = Annotated[
-    Money | Annotated[Money | None, BeforeValidator(_optional(parse_decimal))] | None,
-    Field(union_mode="left_to_right"),
-]
-LenientInt = Annotated[
-    int | Annotated[int, BeforeValidator(parse_int)],
-    Field(union_mode="left_to_right"),
-]
-LenientOptionalInt = Annotated[
-    int | Annotated[int | None, BeforeValidator(_optional(parse_int))] | None,
-    Field(union_mode="left_to_right"),
-]
-LenientFlag = Annotated[
-    bool | Annotated[bool, BeforeValidator(_parse_flag)],
-    Field(union_mode="left_to_right"),
-]
+_optional_decimal = _optional(parse_decimal)
+_optional_int = _optional(parse_int)
 
 
 # --- models -----------------------------------------------------------------------
+
+
+AnyModel = TypeVar("AnyModel", bound="PanelModel")
 
 
 class PanelModel(BaseModel):
     """Base of every answer model: unknown fields are kept, numbers read as text."""
 
     model_config = ConfigDict(extra="allow", coerce_numbers_to_str=True, defer_build=True)
+
+    # Readers of what panels send beyond pydantic's own lax parsing ("1,234.50",
+    # "Unknown", "yes"), by field. They run only when a plain validation fails, so the
+    # common shapes are parsed without calling Python at all.
+    _lenient: ClassVar[dict[str, Callable[[Any], Any]]] = {}
+
+    @classmethod
+    def from_answer(cls: type[AnyModel], data: Any) -> AnyModel:
+        """Validate one item of a panel's answer, leniently: when the plain validation
+        fails, the fields that have a lenient reader are read again with it."""
+        try:
+            return cls.model_validate(data)
+        except ValidationError:
+            if not isinstance(data, dict) or not cls._lenient:
+                raise
+        fixed = dict(data)
+        for name, read in cls._lenient.items():
+            if name in fixed:
+                with contextlib.suppress(ValueError, TypeError, ArithmeticError):
+                    fixed[name] = read(fixed[name])
+        return cls.model_validate(fixed)
 
 
 class ItemError(PanelModel):
@@ -240,18 +246,28 @@ class Service(PanelModel):
     name: str = ""
     type: str = "Default"
     category: str = ""
-    rate: LenientMoney
-    min: LenientInt
-    max: LenientInt
-    refill: LenientFlag = False
-    cancel: LenientFlag = False
+    rate: Money
+    min: int
+    max: int
+    refill: bool = False
+    cancel: bool = False
+
+    _lenient = {
+        "rate": parse_decimal,
+        "min": parse_int,
+        "max": parse_int,
+        "refill": _parse_flag,
+        "cancel": _parse_flag,
+    }
 
 
 class Balance(PanelModel):
     """The account's balance."""
 
-    balance: LenientMoney
+    balance: Money
     currency: str | None = None
+
+    _lenient = {"balance": parse_decimal}
 
 
 class OrderCreated(PanelModel):
@@ -269,11 +285,13 @@ class RefillCreated(PanelModel):
 class OrderStatus(PanelModel):
     """An order's progress; `status` compares equal to the canonical status words."""
 
-    charge: LenientOptionalMoney = None
-    start_count: LenientOptionalInt = None
+    charge: Money | None = None
+    start_count: int | None = None
     status: Status
-    remains: LenientOptionalInt = None
+    remains: int | None = None
     currency: str | None = None
+
+    _lenient = {"charge": _optional_decimal, "start_count": _optional_int, "remains": _optional_int}
 
 
 class RefillStatus(PanelModel):
@@ -347,7 +365,7 @@ class ServiceList(list[Service]):
         services, invalid = [], []
         for item in items:
             try:
-                services.append(Service.model_validate(item))
+                services.append(Service.from_answer(item))
             except ValidationError:
                 invalid.append(ItemError(error=f"unreadable service: {shorten(item)}"))
         return cls(services, invalid)
