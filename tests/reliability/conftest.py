@@ -14,19 +14,6 @@ from reliability_support import START_BALANCE
 from smmpanel.testing import FakePanel
 
 
-@pytest.fixture(autouse=True)
-def _no_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test sees the developer's own panel settings."""
-    monkeypatch.delenv("SMMPANEL_API_URL", raising=False)
-    monkeypatch.delenv("SMMPANEL_API_KEY", raising=False)
-
-
-@pytest.fixture
-def slept() -> list[float]:
-    """The waits the client's retry policy asked for, in order (nothing really sleeps)."""
-    return []
-
-
 @pytest.fixture
 def panel() -> Iterator[FakePanel]:
     """A started FakePanel with a known balance, stopped after the test."""

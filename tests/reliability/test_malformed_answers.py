@@ -213,12 +213,6 @@ def mock(rsps: responses.RequestsMock, payload: Any) -> None:
 
 
 @pytest.fixture
-def rsps() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mocked:
-        yield mocked
-
-
-@pytest.fixture
 def client() -> Iterator[Client]:
     with Client(URL, "batch-key", retry_policy=RetryPolicy(sleep=lambda _: None)) as made:
         yield made
