@@ -1,6 +1,5 @@
-"""Fixtures for the reliability tests: a running FakePanel, a client that records its
-retry waits instead of sleeping, and no developer settings leaking in from the
-environment."""
+"""Fixtures for the reliability tests: a running FakePanel, and a check that every test
+closes the sockets it opened."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Fixtures for the unit tests: a mocked panel (``responses``), a client that never
-really sleeps, and a fake ``requests.Session`` that records what it was asked to send."""
+"""Fixtures for the unit tests: a client that never really sleeps, and a fake
+``requests.Session`` that records what it was asked to send."""
 
 from __future__ import annotations
 
