@@ -49,7 +49,7 @@ from .models import (
     id_problem,
 )
 from .retry import RetryPolicy
-from .transport import Answer, Timeout, Transport, decode, unreadable
+from .transport import Answer, Timeout, Transport, decode, error_message, unreadable
 
 BATCH_SIZE = 100
 """The most ids the protocol accepts in one multi-id request."""
@@ -363,10 +363,9 @@ class Client:
                 # The panel refused this whole chunk, e.g. "Incorrect request".
                 return {str(item): failed(item, ItemError(error=error.message)) for item in chunk}
             missing = ItemError(error="the panel's answer left this id out")
-            results = {str(item): found.get(str(item)) for item in chunk}
             return {
-                key: failed(item, missing) if result is None else result
-                for (key, result), item in zip(results.items(), chunk, strict=True)
+                str(item): found[str(item)] if str(item) in found else failed(item, missing)
+                for item in chunk
             }
 
         workers = min(max_workers, len(chunks), POOL_SIZE)
@@ -400,14 +399,16 @@ class Client:
             return merged
         if repeatable:
             for chunk, error in failures:
-                if not self._slows_down(error, workers):
+                wait = self._slow_down_wait(error, workers)
+                if wait is None:
                     raise error
-                merged.update(run(chunk))  # the panel wants less at once: one at a time
+                self._transport.retry.sleep(wait)  # the panel wants less at once
+                merged.update(run(chunk))
             return merged
         unknown = [error for _, error in failures if isinstance(error, OutcomeUnknownError)]
-        if not merged and (len(failures) == 1 or not unknown):
-            raise failures[0][1]  # nothing was done, or one chunk's own error says it all
-        # Some orders were acted on and others may or may not have been: hand back both.
+        if len(chunks) == 1 or not (merged or unknown):
+            raise failures[0][1]  # one request's own error says it all, or nothing was done
+        # Some orders were acted on, some may or may not have been, some were not: say which.
         cause = unknown[0] if unknown else failures[0][1]
         maybe = {str(item) for chunk, error in failures if error in unknown for item in chunk}
         raise OutcomeUnknownError(
@@ -418,14 +419,16 @@ class Client:
             unsent=[item for item in ids if str(item) not in merged and str(item) not in maybe],
         ) from cause
 
-    def _slows_down(self, error: SMMPanelError, workers: int) -> bool:
-        """Whether a chunk refused with 429 in a parallel batch is worth sending again on
-        its own: the panel did not ask for a longer wait than the policy allows."""
+    def _slow_down_wait(self, error: SMMPanelError, workers: int) -> float | None:
+        """How long to wait before sending again, on its own, a chunk of a parallel batch
+        still refused with 429; None when it should not be, as when the panel asked for
+        a longer wait than the policy allows."""
+        policy = self._transport.retry
         if workers == 1 or not isinstance(error, RateLimitError):
-            return False
-        return (
-            error.retry_after is None or error.retry_after <= self._transport.retry.retry_after_max
-        )
+            return None
+        if error.retry_after is None:
+            return policy.backoff(0)
+        return error.retry_after if error.retry_after <= policy.retry_after_max else None
 
 
 # --- reading answers ---------------------------------------------------------------------
@@ -454,8 +457,8 @@ def _item_error(value: Any, *, words_allowed: bool = False) -> ItemError | None:
     word such as a status (`words_allowed`), only when it reads like an error.
     """
     if isinstance(value, dict):
-        error = value.get("error")
-        return None if error in (None, "") else ItemError(error=str(error).strip())
+        message = error_message(value)
+        return None if message is None else ItemError(error=message)
     if not isinstance(value, str):
         return None
     text = value.strip()
@@ -494,9 +497,9 @@ def _read_statuses(chunk: list[Id], payload: Any) -> dict[str, OrderStatus | Ite
 
 class _Listed:
     """Reads answers that list ``{id_field: id, value_field: value}`` objects into
-    `model`, one per id; the id reported back is always the one the caller sent.
+    `model`, one per id, with the id spelled as the caller sent it.
 
-    An item without its id is matched by position when the panel answered exactly one
+    Items are matched by position only when none names its id and there is exactly one
     item per id.
     """
 
@@ -512,20 +515,21 @@ class _Listed:
         return self.model.model_validate({self.id_field: item_id, self.value_field: error})
 
     def read(self, chunk: list[Id], payload: Any) -> dict[str, Any]:
-        if isinstance(payload, dict):  # keyed by id instead of a list
+        if isinstance(payload, dict) and self.value_field in payload and len(chunk) == 1:
+            payload = [payload]  # one id answered in the single form, {"refill": "77"}
+        elif isinstance(payload, dict):  # keyed by id instead of a list
             payload = [
                 {self.id_field: key, self.value_field: value} for key, value in payload.items()
             ]
         if not isinstance(payload, list):
             raise ValueError(f"is not a list: {shorten(payload)}")
+        items = [item for item in payload if isinstance(item, dict)]
+        # Items are matched by position only when none of them says which id it is for.
+        by_position = len(items) == len(chunk) and not any(map(self._names_id, items))
         by_id = {str(item): item for item in chunk}
         found: dict[str, Any] = {}
-        for position, item in enumerate(payload):
-            if not isinstance(item, dict):
-                continue
-            key = str(item.get(self.id_field, "")).strip()
-            if self.id_field not in item and len(payload) == len(chunk):
-                key = str(chunk[position])
+        for position, item in enumerate(items):
+            key = str(chunk[position]) if by_position else self._id_of(item)
             if key not in by_id:
                 continue
             error: ItemError | None
@@ -538,6 +542,12 @@ class _Listed:
                 result = self.failed(by_id[key], result)
             found[key] = result
         return found
+
+    def _names_id(self, item: dict[str, Any]) -> bool:
+        return self.id_field in item or "id" in item
+
+    def _id_of(self, item: dict[str, Any]) -> str:
+        return str(item.get(self.id_field, item.get("id", ""))).strip()
 
 
 _REFILLS = _Listed(RefillResult, "order", "refill")
@@ -624,17 +634,22 @@ def _check_session_never_resends(session: requests.Session) -> None:
     then place an order twice behind this library's back."""
     for prefix, adapter in getattr(session, "adapters", {}).items():
         retry = getattr(adapter, "max_retries", None)
-        if not isinstance(retry, urllib3.util.Retry):
+        if not isinstance(retry, urllib3.util.Retry) or retry.total in (0, False):
             continue
+
+        def allows(count: int | bool | None) -> bool:
+            return count is None or (count is not False and count > 0)
+
         methods = retry.allowed_methods
-        posts_allowed = methods is None or "POST" in {method.upper() for method in methods}
-        resends = retry.total is None or retry.total > 0
-        counts = (retry.read, retry.status, retry.other)
-        if posts_allowed and resends and any(count is None or count > 0 for count in counts):
+        posts = methods is None or "POST" in {method.upper() for method in methods}
+        # Errors after sending ("other") are retried whatever the method; read errors and
+        # statuses only for the methods allowed. Only connect retries are always safe.
+        if allows(retry.other) or (posts and (allows(retry.read) or allows(retry.status))):
             raise ConfigurationError(
-                f"the session's adapter for {prefix!r} retries POST requests by itself"
-                " (urllib3 Retry with POST allowed), which could place an order twice:"
-                " give it max_retries=0, smmpanel retries what is safe to retry"
+                f"the session's adapter for {prefix!r} retries requests after sending them"
+                " (its urllib3 Retry), which could place an order twice: give it"
+                " max_retries=0, or Retry(other=0) without POST; smmpanel itself retries"
+                " what is safe to retry"
             )
 
 
@@ -677,7 +692,7 @@ def _form(values: Mapping[str, ParamValue]) -> dict[str, str]:
         elif isinstance(value, (str, int, Decimal, float)):
             if isinstance(value, str) and not value.strip():
                 raise InvalidArgumentError(f"{name} must not be empty")
-            form[name] = str(value)
+            form[name] = _sendable(name, str(value))
         elif isinstance(value, date):
             form[name] = value.strftime("%d/%m/%Y")
         elif isinstance(value, (list, tuple)):
@@ -689,10 +704,18 @@ def _form(values: Mapping[str, ParamValue]) -> dict[str, str]:
     return form
 
 
+def _sendable(name: str, text: str) -> str:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidArgumentError(f"{name} has text that cannot be sent: {text!r}") from None
+    return text
+
+
 def _line(name: str, item: object) -> str:
     if isinstance(item, bool) or not isinstance(item, (str, int)):
         raise InvalidArgumentError(f"each item of {name} must be text, not {item!r}")
-    text = str(item)
+    text = _sendable(name, str(item))
     if "\n" in text or "\r" in text or not text.strip():
         raise InvalidArgumentError(
             f"each item of {name} must be one non-empty line (items are sent one per line),"

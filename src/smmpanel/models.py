@@ -41,12 +41,26 @@ def id_problem(value: object) -> str | None:
         return None if value > 0 else "must be a positive id"
     if not value or any(char == "," or char.isspace() for char in value):
         return "must be a non-empty id without commas or spaces"
+    if not value.isprintable() or not _encodes(value):
+        return "must be printable text"
     return None
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return False
+    return True
 
 
 def _new_id(value: object) -> Id:
     if isinstance(value, str):
         value = value.strip()
+        if value.lower() in _BLANKS or value.lower() in ("false", "true", "nan", "0"):
+            raise ValueError(f"the new id is a placeholder, not an id: {value!r}")
+        if value.lstrip("-").isdigit() and int(value) <= 0:
+            raise ValueError(f"the new id must be positive, not {value!r}")
     problem = id_problem(value)
     if problem is not None:
         raise ValueError(f"the new id {problem}, not {value!r}")
@@ -134,6 +148,7 @@ class Status(str):
 
 _BLANKS: Final = frozenset({"", "-", "--", "n/a", "na", "none", "null", "unknown", "undefined"})
 _LARGEST_EXPONENT: Final = 30  # "1e999999" must fail fast, not build a huge int
+_THOUSANDS: Final = re.compile(r"[-+]?\d{1,3}(,\d{3})+")
 _MONEY_NOISE: Final = re.compile(r"[^\d.,\-+eE]")
 
 
@@ -146,12 +161,15 @@ def parse_decimal(value: object) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
         raise ValueError(f"not an amount: {value!r}")
     text = _MONEY_NOISE.sub("", str(value))
-    if "," in text:
-        whole, _, tail = text.rpartition(",")
-        if "." in text or (len(tail) == 3 and "," not in whole):
-            text = text.replace(",", "")  # thousands separators
+    if "," in text and "." in text:  # the one that comes last separates the decimals
+        decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
+        thousands = "." if decimal_mark == "," else ","
+        text = text.replace(thousands, "").replace(decimal_mark, ".")
+    elif "," in text:
+        if _THOUSANDS.fullmatch(text) and not text.lstrip("-+").startswith("0,"):
+            text = text.replace(",", "")  # "1,234" or "12,345,678"
         else:
-            text = whole.replace(",", "") + "." + tail  # a decimal comma
+            text = text.replace(",", ".", 1)  # a decimal comma: "0,90", "12,5"
     try:
         amount = Decimal(text)
     except InvalidOperation:

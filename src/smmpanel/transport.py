@@ -40,7 +40,17 @@ Timeout = float | tuple[float, float]
 KEY_PLACEHOLDER = "[api key removed]"
 SHORTEST_SCRUBBED_KEY = 8
 _SUCCESS_WORDS = frozenset({"success", "ok", "true"})
+_NO_ERROR_WORDS = frozenset({"", "0", "false", "null", "none", "no"})
 _NETWORK_ERRORS = (requests.RequestException, urllib3.exceptions.HTTPError, HTTPException, OSError)
+_UNUSABLE_URL = (
+    requests.exceptions.MissingSchema,
+    requests.exceptions.InvalidSchema,
+    requests.exceptions.InvalidURL,
+)
+# A 302 or 303 answering a POST often means "done, the result is over there"; 301, 307
+# and 308 mean "send it to that other address", so the panel did not act on it.
+_MAYBE_PROCESSED_REDIRECTS = frozenset({302, 303})
+_NOT_PROCESSED_REDIRECTS = frozenset({301, 307, 308})
 
 
 class _Retryable(Exception):
@@ -106,7 +116,7 @@ class Transport:
         """Send `action` with `params` and return what `read` makes of the answer.
 
         Repeatable actions are retried on network failures, 408/429/5xx statuses and
-        answers that are not JSON at all. Others are retried only when the request never
+        2xx answers that are not JSON at all. Others are retried only when the request never
         left; once it may have reached the panel, a lost or unreadable answer raises
         `OutcomeUnknownError`. Raises `TransportError`, `ResponseError` or `APIError`
         when the retries did not cure the failure.
@@ -133,6 +143,7 @@ class Transport:
         read: Callable[[Answer], T],
     ) -> T:
         started = time.perf_counter()
+        answered: list[requests.Response] = []  # seen by the hook even if requests fails after
         try:
             response = self.session.post(
                 self.api_url,
@@ -141,21 +152,13 @@ class Transport:
                 timeout=self.timeout,
                 allow_redirects=False,
                 verify=self.verify,
+                hooks={"response": lambda answer, **_: answered.append(answer)},
             )
             status_code, body = response.status_code, response.content
-        except UnicodeEncodeError as exc:  # a header HTTP cannot carry: nothing was sent
+        except _UNUSABLE_URL as exc:  # requests refused the url before sending anything
+            raise TransportError(f"{action}: {self.scrub_text(str(exc))}") from exc
+        except UnicodeEncodeError as exc:  # text HTTP cannot carry: nothing was sent
             raise TransportError(f"{action}: the request could not be encoded") from exc
-        except (UnicodeDecodeError, ValueError) as exc:
-            if isinstance(exc, requests.RequestException):  # InvalidURL, InvalidHeader...
-                raise TransportError(f"{action}: {self.scrub_text(str(exc))}") from self.forget_key(
-                    exc
-                )
-            # requests prepares the next hop even when not following a redirect, and fails
-            # on a garbled Location: the panel redirected us, and did not act.
-            raise ResponseError(
-                f"{action}: the panel answered with a redirect to an unreadable location;"
-                " redirects are never followed, check the api url"
-            ) from exc
         except _NETWORK_ERRORS as exc:
             self._log_attempt(action, retries_done, "no answer", started)
             reason = self.scrub_text(_describe(exc))
@@ -165,17 +168,36 @@ class Transport:
             if not repeatable and not _never_sent(exc):
                 raise OutcomeUnknownError(action, params, reason) from exc
             raise _Retryable(reason, _caused(TransportError(f"{action}: {reason}"), exc)) from exc
+        except ValueError as exc:
+            # Not a requests error: requests prepares the next hop even when not following
+            # a redirect, and fails on a garbled Location.
+            status = answered[0].status_code if answered else None
+            for unread in answered:
+                unread.close()  # give the connection back; requests never got to
+            redirect = ResponseError(
+                f"{action}: the panel answered with a redirect (HTTP {status}) to an"
+                " unreadable location; redirects are never followed, check the api url",
+                status_code=status,
+            )
+            if not repeatable and status not in _NOT_PROCESSED_REDIRECTS:
+                raise OutcomeUnknownError(action, params, str(redirect)) from exc
+            raise redirect from exc
+        finally:
+            answered.clear()  # the hook's closure and the response would keep each other alive
 
         self._log_attempt(action, retries_done, status_code, started)
         answer = Answer(status_code, self.scrub(body))
         if 300 <= status_code <= 399:
-            raise ResponseError(
+            redirect = ResponseError(
                 f"{action}: the panel answered HTTP {status_code}, a redirect to"
                 f" {_host_of(response.headers.get('Location', ''))}; redirects are never"
                 " followed, check the api url",
                 status_code=status_code,
                 body=_preview(answer.body),
             )
+            if not repeatable and status_code in _MAYBE_PROCESSED_REDIRECTS:
+                raise OutcomeUnknownError(action, params, str(redirect)) from redirect
+            raise redirect
         if self.retry.is_retryable_status(status_code):
             retry_after = response.headers.get("Retry-After")
             final = final_status_error(action, answer, retry_after)
@@ -294,7 +316,7 @@ def error_message(payload: Any) -> str | None:
     if not isinstance(payload, dict):
         return None
     error = payload.get("error")
-    if error in (None, "", False, 0) or (isinstance(error, (dict, list)) and not error):
+    if _says_no_error(error):
         if str(payload.get("status", "")).lower() != "error":
             return None
         error = payload.get("message") or payload.get("msg") or "error"
@@ -305,6 +327,13 @@ def error_message(payload: Any) -> str | None:
     if error is True:
         error = payload.get("message") or "error"
     return str(error).strip() or "error"
+
+
+def _says_no_error(error: Any) -> bool:
+    # Some panels send "error": 0, false, "" or "null" alongside a success.
+    if isinstance(error, str):
+        return error.strip().lower() in _NO_ERROR_WORDS
+    return error is None or error is False or error == 0 or error in ({}, [])
 
 
 def unwrap_envelope(payload: Any) -> Any:

@@ -267,7 +267,11 @@ def test_a_session_that_retries_posts_by_itself_is_refused() -> None:
     with pytest.raises(ConfigurationError, match="twice"):
         Client(URL, KEY, session=session)
     session.mount("https://", requests.adapters.HTTPAdapter(max_retries=urllib3.util.Retry(3)))
-    Client(URL, KEY, session=session)  # the default Retry never re-sends a POST
+    with pytest.raises(ConfigurationError):  # errors after sending are retried for POST too
+        Client(URL, KEY, session=session)
+    only_connects = urllib3.util.Retry(3, other=0)  # reads and statuses: not for POST
+    session.mount("https://", requests.adapters.HTTPAdapter(max_retries=only_connects))
+    Client(URL, KEY, session=session)
     session.close()
 
 

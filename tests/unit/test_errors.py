@@ -287,11 +287,17 @@ def test_a_redirect_is_never_followed(rsps, client: Client, status: int, name: s
     target = "https://evil.example/collect/path?stolen=1"
     rsps.post(URL, status=status, headers={"Location": target}, body="")
     rsps.post(target, json={"balance": "1"})
-    with pytest.raises(ResponseError) as caught:
+    with pytest.raises((ResponseError, OutcomeUnknownError)) as raised:
         ALL[name](client)
     assert len(rsps.calls) == 1
-    assert caught.value.status_code == status
-    message = str(caught.value)
+    caught = raised.value
+    if name in ("add", "cancel") and status in (302, 303):
+        # After a POST these often mean "done, see over there": the order may exist.
+        assert isinstance(caught, OutcomeUnknownError)
+        caught = caught.__cause__
+    assert isinstance(caught, ResponseError)
+    assert caught.status_code == status
+    message = str(raised.value)
     assert "evil.example" in message
     assert "/collect/path" not in message
     assert "stolen" not in message
