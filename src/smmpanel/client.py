@@ -73,10 +73,10 @@ class Client:
     """A client for one SMM panel speaking the API v2.
 
     The url and key fall back to the ``SMMPANEL_API_URL`` and ``SMMPANEL_API_KEY``
-    environment variables. Reads (services, balance, status, refill_status) are retried
-    on network failures; add, refill and cancel never are once they may have reached the
-    panel. A client may be shared by threads; use it as a context manager, or call
-    `close()`, to release its connections.
+    environment variables. Reads (services, balance, status, statuses, refill_status,
+    refill_statuses) are retried on network failures; add, refill, refills and cancel
+    never are once they may have reached the panel. A client may be shared by threads;
+    use it as a context manager, or call `close()`, to release its connections.
     """
 
     def __init__(
@@ -414,7 +414,7 @@ class Client:
         raise OutcomeUnknownError(
             action,
             {field: ",".join(str(item) for item in ids if str(item) in maybe)},
-            f"the batch stopped part way: {cause}",
+            str(cause),
             completed=list(merged.values()),
             unsent=[item for item in ids if str(item) not in merged and str(item) not in maybe],
         ) from cause

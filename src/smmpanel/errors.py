@@ -132,11 +132,18 @@ class OutcomeUnknownError(SMMPanelError):
         self.reason = reason
         self.completed: list[Any] = completed if completed is not None else []
         self.unsent: list[Any] = unsent if unsent is not None else []
-        shown = ", ".join(f"{name}={shorten(value, 60)}" for name, value in self.params.items())
+        shown = ", ".join(f"{name}={shorten(value, 60)}" for name, value in params.items() if value)
+        if completed is None and unsent is None:
+            summary = f"the panel may have received {action!r} ({shown}) but its answer was lost"
+        else:
+            summary = (
+                f"{action!r} stopped part way: {len(self.completed)} done (see .completed),"
+                f" {len(self.unsent)} refused or not sent (see .unsent), and the answer lost"
+                f" for {shown or 'no ids'}"
+            )
         super().__init__(
-            f"the panel may have received {action!r} ({shown}) but its answer was lost"
-            f" ({reason}). It was not retried: check your orders on the panel before"
-            " sending it again."
+            f"{summary} ({reason}). It was not retried: check your orders on the panel"
+            " before sending it again."
         )
 
 
