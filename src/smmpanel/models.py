@@ -107,7 +107,9 @@ class Status(str):
     def __new__(cls, raw: object) -> Status:
         """Normalise `raw` to a canonical status word when it is a known one."""
         text = str(raw).strip()
-        return super().__new__(cls, _STATUS_SPELLINGS.get(_status_lookup_key(text), text))
+        if text not in _CANONICAL_STATUSES:  # most panels send the canonical word itself
+            text = _STATUS_SPELLINGS.get(_status_lookup_key(text), text)
+        return super().__new__(cls, text)
 
     def __repr__(self) -> str:
         return f"Status({str.__repr__(self)})"
