@@ -5,10 +5,10 @@
 ...     print(client.balance())
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
-from .client import Client
-from .errors import (
+from ._client import Client
+from ._errors import (
     APIError,
     AuthenticationError,
     ConfigurationError,
@@ -21,7 +21,7 @@ from .errors import (
     SMMPanelError,
     TransportError,
 )
-from .models import (
+from ._models import (
     Balance,
     CancelResult,
     Id,
@@ -36,7 +36,7 @@ from .models import (
     ServiceList,
     Status,
 )
-from .retry import RetryPolicy
+from ._retry import RetryPolicy
 
 __all__ = [
     "APIError",

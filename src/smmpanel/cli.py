@@ -16,9 +16,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from . import __version__
-from .client import Client
-from .errors import InvalidArgumentError, OutcomeUnknownError, SMMPanelError
-from .models import ItemError, ServiceList
+from ._client import Client
+from ._errors import InvalidArgumentError, OutcomeUnknownError, SMMPanelError
+from ._models import ItemError, ServiceList
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2

@@ -14,9 +14,9 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .client import Client
-from .errors import APIError
-from .models import ItemError, ServiceList
+from ._client import Client
+from ._errors import APIError
+from ._models import ItemError, ServiceList
 
 if TYPE_CHECKING:
     from .testing import FakePanel

@@ -175,7 +175,7 @@ def test_the_key_never_leaks_on_any_path(
         run(lambda: client.add(0, LINK, 100), InvalidArgumentError)
         run(lambda: client.add(1, LINK, 100, key=KEY), InvalidArgumentError)
         run(lambda: client.add(1, LINK, 100, action=KEY), InvalidArgumentError)
-        run(lambda: client.statuses([]), InvalidArgumentError)
+        run(lambda: client.statuses([None]), InvalidArgumentError)  # type: ignore[list-item]
         assert_no_secret([repr(client), str(client)], KEY, "repr(client)")
     # Settings refused, a wrong key, a panel that is not there.
     run(lambda: Client("http://panel.example/api/v2", KEY), ConfigurationError)

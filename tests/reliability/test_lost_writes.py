@@ -23,7 +23,14 @@ from reliability_support import (
     requests_for,
 )
 
-from smmpanel import Client, OutcomeUnknownError, RetryPolicy, SMMPanelError, TransportError
+from smmpanel import (
+    Client,
+    OutcomeUnknownError,
+    RateLimitError,
+    RetryPolicy,
+    SMMPanelError,
+    TransportError,
+)
 from smmpanel.testing import FakePanel, Fault
 
 pytestmark = pytest.mark.e2e
@@ -36,11 +43,11 @@ ACTING = {
     "truncated": (Fault.TRUNCATED, {}),
     "empty": (Fault.EMPTY, {}),
 }
-# The panel does not act, but the client cannot know that: a 5xx or 429 after sending.
+# The panel does not act, but the client cannot know that: a 5xx after sending. (A 429
+# is a refusal real panels keep to: see test_a_write_answered_429_is_refused_once.)
 NOT_ACTING = {
     "server_error": (Fault.SERVER_ERROR, {}),
     "server_error_503": (Fault.SERVER_ERROR, {"status": 503}),
-    "rate_limit": (Fault.RATE_LIMIT, {"retry_after": 1}),
     "drop_before": (Fault.DROP_BEFORE, {}),
 }
 FAULTS = {**ACTING, **NOT_ACTING}
@@ -113,6 +120,19 @@ def test_a_lost_write_keeps_the_original_error_as_its_cause(
         " 'the original error as __cause__')"
     )
     assert isinstance(error.__cause__, (requests.RequestException, SMMPanelError))
+
+
+@pytest.mark.parametrize("name", WRITE_NAMES)
+def test_a_write_answered_429_is_refused_once(panel: FakePanel, name: str) -> None:
+    ids = prepare(panel)
+    call, params = write_call(name, ids, LINK)
+    panel.inject(Fault.RATE_LIMIT, action=ACTION_OF[name], retry_after=60)
+    with client_for(panel, []) as client, pytest.raises(RateLimitError) as caught:
+        call(client)
+    assert caught.value.retry_after == 60.0
+    assert caught.value.params == params
+    assert len(requests_for(panel, ACTION_OF[name], ids.requests_before)) == 1
+    check_ledger(panel)
 
 
 def test_a_stalled_write_keeps_the_read_timeout_as_its_cause(panel: FakePanel) -> None:

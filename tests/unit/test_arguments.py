@@ -51,11 +51,12 @@ def test_add_refuses_a_bad_service_id(rsps, client: Client, bad: Any) -> None:
 
 
 @pytest.mark.parametrize("method", ["statuses", "refills", "refill_statuses", "cancel"])
-@pytest.mark.parametrize("empty", [[], (), set(), iter([]), (i for i in range(0)), {}], ids=repr)
-def test_multi_id_methods_refuse_an_empty_iterable(
-    rsps, client: Client, method: str, empty: Any
-) -> None:
-    assert_refused(rsps, lambda: getattr(client, method)(empty))
+@pytest.mark.parametrize("empty", [[], (), iter([]), {}], ids=repr)
+def test_an_empty_id_list_costs_nothing(rsps, client: Client, method: str, empty: Any) -> None:
+    # A backend loop over "my pending orders" must not crash when there are none.
+    result = getattr(client, method)(empty)
+    assert result == ({} if method == "statuses" else [])
+    assert len(rsps.calls) == 0
 
 
 @pytest.mark.parametrize("method", ["statuses", "refills", "refill_statuses", "cancel"])
@@ -166,7 +167,6 @@ def test_add_refuses_empty_or_unsendable_values(
 def test_bad_argument_messages_never_contain_the_key(rsps, client: Client) -> None:
     for call in (
         lambda: client.status(-1),
-        lambda: client.statuses([]),
         lambda: client.add(1, "https://x.example/p", 0),
         lambda: client.add(1, "https://x.example/p", 10, key="x"),
         lambda: client.cancel("1,2"),

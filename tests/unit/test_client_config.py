@@ -275,17 +275,9 @@ def test_a_session_that_retries_posts_by_itself_is_refused() -> None:
     session.close()
 
 
-def test_a_retry_policy_keeps_its_retries_unless_max_retries_is_set(slept: list[float]) -> None:
-    policy = RetryPolicy(max_retries=5, sleep=slept.append)
-    assert Client(URL, KEY, retry_policy=policy)._transport.retry.max_retries == 5
-    assert Client(URL, KEY, retry_policy=policy, max_retries=0)._transport.retry.max_retries == 0
-
-
 @pytest.mark.parametrize(
     "options",
     [
-        {"max_retries": -1},
-        {"max_retries": 10**6},
         {"backoff_initial": -1.0},
         {"backoff_max": float("nan")},
     ],

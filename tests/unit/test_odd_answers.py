@@ -15,10 +15,11 @@ from smmpanel import (
     InvalidArgumentError,
     OrderCreated,
     OutcomeUnknownError,
+    RateLimitError,
     RefillResult,
     RetryPolicy,
 )
-from smmpanel.models import parse_decimal
+from smmpanel._models import parse_decimal
 
 
 def _bad_header() -> requests.exceptions.InvalidHeader:
@@ -40,11 +41,13 @@ def test_a_broken_answer_header_on_a_read_is_retried(rsps, client: Client, slept
     assert len(slept) == 1
 
 
-@pytest.mark.parametrize("status", [429, 503])
-def test_an_absurd_retry_after_date_is_ignored(rsps, client: Client, status: int) -> None:
+@pytest.mark.parametrize(("status", "raised"), [(429, RateLimitError), (503, OutcomeUnknownError)])
+def test_an_absurd_retry_after_date_is_ignored(
+    rsps, client: Client, status: int, raised: type[Exception]
+) -> None:
     headers = {"Retry-After": "Mon, 01 Jan 99999999999 00:00:00 GMT"}
     reply(rsps, {"error": "busy"}, status=status, headers=headers)
-    with pytest.raises(OutcomeUnknownError):
+    with pytest.raises(raised):
         client.add(1, "https://instagram.com/x", 100)
 
 
@@ -72,8 +75,11 @@ def test_a_parallel_chunk_still_refused_waits_before_it_is_sent_again(slept) -> 
             return 429, {"error": "Too many requests"}
         return 200, {n: {"status": "Pending"} for n in ids}
 
-    policy = RetryPolicy(max_retries=0, sleep=slept.append)
-    with responses.RequestsMock() as rsps, Client(URL, KEY, retry_policy=policy) as client:
+    policy = RetryPolicy(sleep=slept.append)
+    with (
+        responses.RequestsMock() as rsps,
+        Client(URL, KEY, retry_policy=policy, max_retries=0) as client,
+    ):
         reply_by_ids(rsps, "orders", answer)
         found = client.statuses(range(1, 201), max_workers=2)
         assert len(rsps.calls) == 3

@@ -34,7 +34,7 @@ from smmpanel import (
     SMMPanelError,
     TransportError,
 )
-from smmpanel.retry import parse_retry_after
+from smmpanel._retry import Decision, Happened, decide, parse_retry_after
 
 READS: dict[str, tuple[Callable[[Client], Any], Any]] = {
     "services": (lambda c: c.services(), SEED_SERVICES),
@@ -287,9 +287,8 @@ def test_an_unreadable_retry_after_falls_back_to_backoff(
     [
         *(
             pytest.param({"status": status, "body": "<html>oops</html>"}, id=str(status))
-            for status in [500, 502, 503, 504, 408, 429]
+            for status in [500, 502, 503, 504, 408]
         ),
-        pytest.param({"status": 429, "body": '{"error": "Too many"}'}, id="429-json"),
         pytest.param(
             {"status": 503, "body": "", "headers": {"Retry-After": "1"}}, id="503-retry-after"
         ),
@@ -432,7 +431,7 @@ def test_backoff_bounds(retries_done: int, low: float, high: float) -> None:
 def test_backoff_jitter_shortens_by_at_most_a_quarter(
     monkeypatch: pytest.MonkeyPatch, jitter: float, first: float
 ) -> None:
-    monkeypatch.setattr("smmpanel.retry.random.random", lambda: jitter)
+    monkeypatch.setattr("smmpanel._retry.random.random", lambda: jitter)
     assert RetryPolicy().backoff(0) == pytest.approx(first, abs=1e-5)
     assert RetryPolicy().backoff(50) == pytest.approx(8.0 * (1 - 0.25 * jitter))
 
@@ -441,43 +440,40 @@ def test_backoff_is_capped_at_eight_seconds() -> None:
     assert max(RetryPolicy().backoff(n) for n in range(100) for _ in range(5)) <= 8.0
 
 
-def test_wait_stops_when_retries_are_used_up() -> None:
-    policy = RetryPolicy(max_retries=2)
-    assert policy.wait(0) is not None
-    assert policy.wait(1) is not None
-    assert policy.wait(2) is None
-    assert policy.wait(3) is None
-
-
 @pytest.mark.parametrize(("header", "wait"), [("5", 5.0), ("60", 60.0), ("61", None), ("0", 0.0)])
-def test_wait_honours_retry_after_up_to_a_minute(header: str, wait: float | None) -> None:
-    assert RetryPolicy().wait(0, header) == wait
+def test_delay_honours_retry_after_up_to_a_minute(header: str, wait: float | None) -> None:
+    assert RetryPolicy().delay(0, header) == wait
 
 
-def test_a_negative_max_retries_is_refused() -> None:
-    with pytest.raises(ValueError, match="-1"):
-        RetryPolicy(max_retries=-1)
+# The whole retry policy as a table: what happened, for a read and for a write, with
+# retries left. The last column is what happens with no retry left.
+DECISIONS = [
+    # happened              read (retries left)  write (retries left)  read, none left
+    (Happened.NOT_SENT, Decision.RETRY, Decision.RETRY, Decision.RAISE),
+    (Happened.UNSENDABLE, Decision.RAISE, Decision.RAISE, Decision.RAISE),
+    (Happened.NO_ANSWER, Decision.RETRY, Decision.UNKNOWN, Decision.RAISE),
+    (Happened.CERTIFICATE, Decision.RAISE, Decision.RAISE, Decision.RAISE),
+    (Happened.BUSY, Decision.RETRY, Decision.UNKNOWN, Decision.RAISE),
+    (Happened.RATE_LIMITED, Decision.RETRY, Decision.RAISE, Decision.RAISE),
+    (Happened.GARBLED, Decision.RETRY, Decision.UNKNOWN, Decision.RAISE),
+    (Happened.MISREAD, Decision.RAISE, Decision.UNKNOWN, Decision.RAISE),
+    (Happened.REFUSED, Decision.RAISE, Decision.RAISE, Decision.RAISE),
+]
 
 
-@pytest.mark.parametrize(
-    ("status", "retryable"),
-    [
-        (408, True),
-        (429, True),
-        (500, True),
-        (502, True),
-        (503, True),
-        (599, True),
-        (200, False),
-        (301, False),
-        (400, False),
-        (401, False),
-        (404, False),
-        (422, False),
-    ],
-)
-def test_retryable_statuses(status: int, retryable: bool) -> None:
-    assert RetryPolicy.is_retryable_status(status) is retryable
+@pytest.mark.parametrize(("happened", "read", "write", "read_spent"), DECISIONS)
+def test_the_retry_decision_table(
+    happened: Happened, read: Decision, write: Decision, read_spent: Decision
+) -> None:
+    assert decide(happened, idempotent=True, retries_left=2) is read
+    assert decide(happened, idempotent=False, retries_left=2) is write
+    assert decide(happened, idempotent=True, retries_left=0) is read_spent
+    spent_write = Decision.RAISE if write is Decision.RETRY else write
+    assert decide(happened, idempotent=False, retries_left=0) is spent_write
+
+
+def test_the_decision_table_covers_every_kind_of_failure() -> None:
+    assert {row[0] for row in DECISIONS} == set(Happened)
 
 
 NOW = datetime(2026, 1, 1, 12, 0, 0, tzinfo=timezone.utc)
@@ -512,3 +508,19 @@ def test_parse_retry_after_date_against_the_clock() -> None:
     seconds = parse_retry_after(later)
     assert seconds is not None
     assert 100 < seconds <= 120
+
+
+@pytest.mark.parametrize("name", list(WRITES))
+def test_a_write_answered_429_is_refused_not_unknown(
+    rsps, client: Client, slept: list[float], name: str
+) -> None:
+    # Real panels act on nothing when they answer 429: the caller may send it again later.
+    call, _, params = WRITES[name]
+    reply(rsps, {"error": "Rate limit exceeded."}, status=429, headers={"Retry-After": "60"})
+    with pytest.raises(RateLimitError) as caught:
+        call(client)
+    assert caught.value.retry_after == 60.0
+    assert caught.value.action == ACTION[name]
+    assert caught.value.params == params
+    assert len(rsps.calls) == 1
+    assert slept == []

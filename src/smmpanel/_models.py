@@ -26,7 +26,7 @@ from pydantic import (
 )
 from pydantic_core import core_schema
 
-from .errors import shorten
+from ._errors import shorten
 
 Id = int | str
 """An order, refill or service id: an int, or a string for panels that use them."""

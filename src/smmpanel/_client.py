@@ -1,71 +1,82 @@
-"""The `Client`: one method per action of the panel API v2."""
+"""The `Client`: one method per action of the panel API v2.
+
+A call flows one way: the client checks the arguments and builds the form, the
+transport posts it and brings back bytes, the protocol reads them into a model or an
+error, and one retry decision says whether to try again.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import ipaddress
+import logging
 import os
-import re
 import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from math import inf
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import requests
 import urllib3
-from pydantic import ValidationError
 
 from . import __version__
-from .errors import (
-    APIError,
-    AuthenticationError,
+from ._actions import (
+    ADD,
+    BALANCE,
+    CANCEL,
+    CANCELS,
+    REFILL,
+    REFILL_STATUS,
+    REFILL_STATUSES,
+    REFILL_STATUSES_ACTION,
+    REFILLS,
+    REFILLS_ACTION,
+    SERVICES_ACTION,
+    STATUS,
+    STATUSES_ACTION,
+    Action,
+)
+from ._batches import POOL_SIZE, Batch
+from ._errors import (
     ConfigurationError,
     InsecureTransportWarning,
-    InsufficientFundsError,
     InvalidArgumentError,
     OutcomeUnknownError,
-    RateLimitError,
-    SMMPanelError,
-    shorten,
+    TransportError,
 )
-from .models import (
+from ._models import (
     Balance,
     CancelResult,
     Id,
     ItemError,
     OrderCreated,
     OrderStatus,
-    PanelModel,
     RefillCreated,
     RefillResult,
     RefillStatus,
     RefillStatusResult,
     ServiceList,
-    Status,
     id_problem,
 )
-from .retry import RetryPolicy
-from .transport import Answer, Timeout, Transport, decode, error_message, unreadable
+from ._protocol import ListedReader, read_reply
+from ._retry import DEFAULT_MAX_RETRIES, Decision, RetryPolicy, check_max_retries, decide
+from ._transport import AttemptFailed, Timeout, Transport
 
-BATCH_SIZE = 100
-"""The most ids the protocol accepts in one multi-id request."""
+__all__ = ["Client"]
+
+logger = logging.getLogger("smmpanel")
+
 DEFAULT_TIMEOUT = (10.0, 30.0)
 """Seconds to connect, and to wait for the answer."""
-DEFAULT_MAX_RETRIES = 2
-"""How often a read is retried, unless told otherwise."""
-POOL_SIZE = 16
-"""Connections kept open per panel, enough for `max_workers` and a few sharing threads."""
 
 ParamValue = str | int | Decimal | float | date | Sequence[str | int] | None
-Model = TypeVar("Model", bound=PanelModel)
-Result = TypeVar("Result")
+T = TypeVar("T")
+R = TypeVar("R", RefillResult, RefillStatusResult, CancelResult)
 
 _RESERVED_PARAMS = frozenset({"key", "action"})
-_ERROR_WORDS = re.compile(r"error|incorrect|invalid|not found|unknown|wrong|fail|denied", re.I)
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 
 
@@ -77,6 +88,19 @@ class Client:
     refill_statuses) are retried on network failures; add, refill, refills and cancel
     never are once they may have reached the panel. A client may be shared by threads;
     use it as a context manager, or call `close()`, to release its connections.
+
+    :param api_url: the panel's API url, such as ``https://panel.example/api/v2``.
+    :param api_key: your API key; it is sent only in the POST body and never shown.
+    :param timeout: seconds to connect and to wait for the answer, or a
+        ``(connect, read)`` pair; never "no timeout".
+    :param max_retries: how often a read is retried (writes never are once sent).
+    :param session: a `requests.Session` to use; one that would re-send a POST by
+        itself is refused with `ConfigurationError`.
+    :param user_agent: the User-Agent header.
+    :param allow_insecure_http: allow ``http://`` to a host that is not loopback.
+    :param verify: certificate checking, as in requests (True, False or a CA bundle).
+    :param retry_policy: how long to wait between retries.
+    :raises ConfigurationError: a missing url or key, or an unsafe setting.
     """
 
     def __init__(
@@ -103,9 +127,8 @@ class Client:
                 "no api key: pass api_key or set the SMMPANEL_API_KEY environment variable"
             )
         _check_url(api_url, allow_insecure_http)
-        policy = retry_policy or RetryPolicy()
-        if max_retries != DEFAULT_MAX_RETRIES or retry_policy is None:
-            policy = dataclasses.replace(policy, max_retries=max_retries)
+        self._max_retries = check_max_retries(max_retries)
+        self._retry_policy = retry_policy or RetryPolicy()
         _check_verify(verify, session)
         user_agent = _check_user_agent(
             user_agent or f"smmpanel/{__version__} python-requests/{requests.__version__}"
@@ -122,7 +145,6 @@ class Client:
             api_url,
             api_key,
             timeout=_check_timeout(timeout),
-            retry=policy,
             session=session,
             user_agent=user_agent,
             verify=verify,
@@ -155,12 +177,16 @@ class Client:
     # --- single answers ------------------------------------------------------------
 
     def services(self) -> ServiceList:
-        """The panel's catalog of services."""
-        return self._transport.call("services", {}, repeatable=True, read=_read_services)
+        """The panel's catalog of services, as a `ServiceList`.
+
+        :raises APIError: the panel refused (such as a bad key).
+        :raises ResponseError, TransportError: after the retries allowed.
+        """
+        return self._call(SERVICES_ACTION, {})
 
     def balance(self) -> Balance:
         """The account's balance and currency."""
-        return self._single(Balance, "balance", {}, repeatable=True)
+        return self._call(BALANCE, {})
 
     def add(
         self,
@@ -195,9 +221,35 @@ class Client:
         """Place an order, which spends money. Never retried once it may have reached the
         panel: a lost answer raises `OutcomeUnknownError`.
 
-        The named parameters are those the protocol documents for each service type
-        (drip-feed, custom comments, mentions, subscriptions, polls, web traffic); panel
-        specific extras go in ``**params``. Lists are sent one item per line.
+        What each service type needs, besides ``service`` and ``link``:
+
+        - Default: ``quantity``; drip-feed services also take ``runs`` and ``interval``
+          (minutes), and then cost quantity x runs.
+        - Package: nothing more (no quantity).
+        - Custom Comments: ``comments``, one per line (a list is joined); the number of
+          lines is the quantity.
+        - Mentions with Hashtags: ``quantity``, ``usernames`` and ``hashtags``.
+        - Mentions Custom List: ``usernames``.
+        - Mentions Hashtag: ``quantity`` and ``hashtag``.
+        - Mentions User Followers: ``quantity`` and ``username``.
+        - Mentions Media Likers: ``quantity`` and ``media``.
+        - Comment Likes: ``quantity`` and ``username``.
+        - Poll: ``quantity`` and ``answer_number``.
+        - Comment Replies: ``username`` and ``comments``.
+        - Invites from Groups: ``quantity`` and ``groups``.
+        - Subscriptions: ``username``, ``min``, ``max``, ``posts`` or ``old_posts``, and
+          optionally ``delay`` (minutes) and ``expiry`` (a date, or text d/m/Y).
+        - SEO, keywords: ``quantity`` and ``keywords``.
+        - Web Traffic: ``quantity``, ``country``, ``device``, ``type_of_traffic`` and
+          optionally ``google_keyword`` and ``referring_url``.
+
+        Panel-specific extras go in ``**params`` (plain identifier names only). Lists are
+        sent one item per line; ``None`` is not sent.
+
+        :returns: `OrderCreated`, whose ``order`` is the new order's id.
+        :raises InvalidArgumentError: a bad argument, before anything is sent.
+        :raises APIError: the panel refused the order (`InsufficientFundsError`, ...).
+        :raises OutcomeUnknownError: the order may have been placed; check before resending.
         """
         counts = {"quantity": quantity, "runs": runs, "interval": interval, "min": min, "max": max}
         for name, value in {**counts, "posts": posts}.items():
@@ -236,22 +288,29 @@ class Client:
         reserved = _RESERVED_PARAMS.intersection(params)
         if reserved:
             raise InvalidArgumentError(f"{', '.join(sorted(reserved))} cannot be overridden")
-        return self._single(OrderCreated, "add", _form({**named, **params}), repeatable=False)
+        return self._call(ADD, _form({**named, **params}))
 
     def status(self, order: Id) -> OrderStatus:
-        """One order's status."""
-        params = {"order": str(_check_id(order, "order"))}
-        return self._single(OrderStatus, "status", params, repeatable=True)
+        """One order's status.
+
+        :raises APIError: the panel does not know the order ("Incorrect order ID").
+        """
+        return self._call(STATUS, {"order": str(_check_id(order, "order"))})
 
     def refill(self, order: Id) -> RefillCreated:
-        """Ask for a refill of one order. Never retried once it may have reached the panel."""
-        params = {"order": str(_check_id(order, "order"))}
-        return self._single(RefillCreated, "refill", params, repeatable=False)
+        """Ask for a refill of one order. Never retried once it may have reached the panel.
+
+        :raises APIError: the panel refused the refill.
+        :raises OutcomeUnknownError: the refill may have been created; check first.
+        """
+        return self._call(REFILL, {"order": str(_check_id(order, "order"))})
 
     def refill_status(self, refill: Id) -> RefillStatus:
-        """One refill's status."""
-        params = {"refill": str(_check_id(refill, "refill"))}
-        return self._single(RefillStatus, "refill_status", params, repeatable=True)
+        """One refill's status.
+
+        :raises APIError: the panel does not know the refill ("Refill not found").
+        """
+        return self._call(REFILL_STATUS, {"refill": str(_check_id(refill, "refill"))})
 
     # --- batches -------------------------------------------------------------------
 
@@ -260,299 +319,107 @@ class Client:
     ) -> dict[Id, OrderStatus | ItemError]:
         """The statuses of many orders, keyed by the ids as you passed them.
 
-        Ids are de-duplicated and sent 100 to a request; an order the panel could not
-        report on is an `ItemError`. `max_workers` > 1 sends that many requests at once.
+        :param orders: any iterable of ids; repeats are sent once, 100 to a request, and
+            an empty one sends nothing.
+        :param max_workers: how many requests to send at once.
+        :returns: an `OrderStatus` per order, or an `ItemError` for one the panel could
+            not report on.
+        :raises APIError, ResponseError, TransportError: when a whole request failed.
         """
         unique, spellings = _unique_ids(orders, "orders")
-        found = self._batches(
-            "status", "orders", unique, _read_statuses, _as_is,
-            repeatable=True, max_workers=max_workers,
-        )  # fmt: skip
+        batch = Batch(
+            "status",
+            "orders",
+            lambda chunk: self._call(STATUSES_ACTION, _ids_form("orders", chunk), chunk),
+            _as_is,
+            idempotent=True,
+            policy=self._retry_policy,
+        )
+        found = batch.run(unique, max_workers)
         return {given: found[key] for key, forms in spellings.items() for given in forms}
 
     def refills(self, orders: Iterable[Id], *, max_workers: int = 1) -> list[RefillResult]:
-        """Ask for refills of many orders: one result per order, in the order given."""
-        return self._listed("refill", "orders", orders, _REFILLS, max_workers, repeatable=False)
+        """Ask for refills of many orders: one `RefillResult` per order, in the order given.
+
+        :raises OutcomeUnknownError: some refills may have been created and the answer
+            was lost; ``.completed`` and ``.unsent`` say what is known.
+        """
+        return self._listed(REFILLS_ACTION, REFILLS, orders, max_workers)
 
     def refill_statuses(
         self, refills: Iterable[Id], *, max_workers: int = 1
     ) -> list[RefillStatusResult]:
-        """The statuses of many refills: one result per refill, in the order given."""
-        return self._listed(
-            "refill_status", "refills", refills, _REFILL_STATUSES, max_workers, repeatable=True
-        )
+        """The statuses of many refills: one `RefillStatusResult` per refill, in order."""
+        return self._listed(REFILL_STATUSES_ACTION, REFILL_STATUSES, refills, max_workers)
 
     def cancel(self, orders: Iterable[Id], *, max_workers: int = 1) -> list[CancelResult]:
-        """Ask the panel to cancel orders: one result per order, in the order given.
+        """Ask the panel to cancel orders: one `CancelResult` per order, in the order given.
 
         An accepted request (often ``cancel: 1``) means the panel will try to cancel, not
         that the order is already canceled: check its status later.
+
+        :raises OutcomeUnknownError: some cancels may have been sent and the answer lost.
         """
-        return self._listed("cancel", "orders", orders, _CANCELS, max_workers, repeatable=False)
+        return self._listed(CANCEL, CANCELS, orders, max_workers)
 
     # --- plumbing --------------------------------------------------------------------
 
-    def _single(
-        self, model: type[Model], action: str, params: Mapping[str, str], *, repeatable: bool
-    ) -> Model:
-        def read(answer: Answer) -> Model:
-            payload = decode(answer)
-            try:
-                return model.from_answer(payload)
-            except ValidationError as exc:
-                raise unreadable(answer, f"does not fit {model.__name__}: {_summary(exc)}") from exc
-
-        return self._transport.call(action, params, repeatable=repeatable, read=read)
-
     def _listed(
         self,
-        action: str,
-        field: str,
+        action: Action[dict[str, R]],
+        listed: ListedReader[R],
         ids: Iterable[Id],
-        listed: _Listed,
         max_workers: int,
-        *,
-        repeatable: bool,
-    ) -> list[Any]:
+    ) -> list[R]:
+        field = action.id_field or ""
         unique, _ = _unique_ids(ids, field)
-        found = self._batches(
-            action, field, unique, listed.read, listed.failed,
-            repeatable=repeatable, max_workers=max_workers,
-        )  # fmt: skip
+        batch = Batch(
+            action.name,
+            field,
+            lambda chunk: self._call(action, _ids_form(field, chunk), chunk),
+            listed.failed,
+            idempotent=action.idempotent,
+            policy=self._retry_policy,
+        )
+        found = batch.run(unique, max_workers)
         return [found[str(item)] for item in unique]
 
-    def _batches(
-        self,
-        action: str,
-        field: str,
-        ids: list[Id],
-        read: Callable[[list[Id], Any], dict[str, Result]],
-        failed: Callable[[Id, ItemError], Result],
-        *,
-        repeatable: bool,
-        max_workers: int,
-    ) -> dict[str, Result]:
-        """Send `ids` in chunks of `BATCH_SIZE` and merge what `read` makes of each answer,
-        keyed by the ids' text. An id the panel refused or left out gets what `failed`
-        makes of an `ItemError`, so one bad item never loses the rest."""
-        if isinstance(max_workers, bool) or not isinstance(max_workers, int) or max_workers < 1:
-            raise InvalidArgumentError(
-                f"max_workers must be a whole number >= 1, not {max_workers!r}"
-            )
-        chunks = [ids[start : start + BATCH_SIZE] for start in range(0, len(ids), BATCH_SIZE)]
-
-        def run(chunk: list[Id]) -> dict[str, Result]:
-            params = {field: ",".join(str(item) for item in chunk)}
-
-            def read_chunk(answer: Answer) -> dict[str, Result]:
-                payload = decode(answer)
-                try:
-                    return read(chunk, payload)
-                except ValueError as exc:  # the answer as a whole has the wrong shape
-                    raise unreadable(answer, str(exc)) from exc
-
+    def _call(self, action: Action[T], params: Mapping[str, str], ids: list[Id] | None = None) -> T:
+        """Send one request and read its answer, retrying as the one decision says."""
+        retries_done = 0
+        while True:
             try:
-                found = self._transport.call(action, params, repeatable=repeatable, read=read_chunk)
-            except (AuthenticationError, InsufficientFundsError, RateLimitError):
-                raise
-            except APIError as error:
-                if error.status_code is not None and RetryPolicy.is_retryable_status(
-                    error.status_code
-                ):
-                    raise  # an outage, not a verdict on these ids
-                # The panel refused this whole chunk, e.g. "Incorrect request".
-                return {str(item): failed(item, ItemError(error=error.message)) for item in chunk}
-            missing = ItemError(error="the panel's answer left this id out")
-            return {
-                str(item): found[str(item)] if str(item) in found else failed(item, missing)
-                for item in chunk
-            }
-
-        workers = min(max_workers, len(chunks), POOL_SIZE)
-        outcomes: list[dict[str, Result] | SMMPanelError] = []
-        if workers == 1:
-            for chunk in chunks:
-                try:
-                    outcomes.append(run(chunk))
-                except SMMPanelError as stopped:
-                    outcomes.append(stopped)
-                    break
-        else:
-            from concurrent.futures import ThreadPoolExecutor  # only parallel batches need it
-
-            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="smmpanel") as pool:
-                futures = [pool.submit(run, chunk) for chunk in chunks]
-            for future in futures:
-                raised = future.exception()
-                if raised is not None and not isinstance(raised, SMMPanelError):
-                    raise raised
-                outcomes.append(future.result() if raised is None else raised)
-
-        merged: dict[str, Result] = {}
-        failures: list[tuple[list[Id], SMMPanelError]] = []
-        for chunk, outcome in zip(chunks, outcomes, strict=False):
-            if isinstance(outcome, SMMPanelError):
-                failures.append((chunk, outcome))
-            else:
-                merged.update(outcome)
-        if not failures:
-            return merged
-        if repeatable:
-            for chunk, error in failures:
-                wait = self._slow_down_wait(error, workers)
-                if wait is None:
-                    raise error
-                self._transport.retry.sleep(wait)  # the panel wants less at once
-                merged.update(run(chunk))
-            return merged
-        unknown = [error for _, error in failures if isinstance(error, OutcomeUnknownError)]
-        if len(chunks) == 1 or not (merged or unknown):
-            raise failures[0][1]  # one request's own error says it all, or nothing was done
-        # Some orders were acted on, some may or may not have been, some were not: say which.
-        cause = unknown[0] if unknown else failures[0][1]
-        maybe = {str(item) for chunk, error in failures if error in unknown for item in chunk}
-        raise OutcomeUnknownError(
-            action,
-            {field: ",".join(str(item) for item in ids if str(item) in maybe)},
-            str(cause),
-            completed=list(merged.values()),
-            unsent=[item for item in ids if str(item) not in merged and str(item) not in maybe],
-        ) from cause
-
-    def _slow_down_wait(self, error: SMMPanelError, workers: int) -> float | None:
-        """How long to wait before sending again, on its own, a chunk of a parallel batch
-        still refused with 429; None when it should not be, as when the panel asked for
-        a longer wait than the policy allows."""
-        policy = self._transport.retry
-        if workers == 1 or not isinstance(error, RateLimitError):
-            return None
-        if error.retry_after is None:
-            return policy.backoff(0)
-        return error.retry_after if error.retry_after <= policy.retry_after_max else None
+                reply = self._transport.send(action.name, params, retries_done + 1)
+                return read_reply(reply, action.reader, action.name, params, ids or [])
+            except AttemptFailed as failed:
+                retries_left = self._max_retries - retries_done
+                decision = decide(
+                    failed.happened, idempotent=action.idempotent, retries_left=retries_left
+                )
+                wait = None
+                if decision is Decision.RETRY:
+                    wait = self._retry_policy.delay(retries_done, failed.retry_after)
+                    if wait is None:  # the panel asked for a longer wait than we allow
+                        decision = decide(
+                            failed.happened, idempotent=action.idempotent, retries_left=0
+                        )
+                if decision is Decision.UNKNOWN:
+                    lost = OutcomeUnknownError(action.name, params, failed.reason)
+                    network = isinstance(failed.error, TransportError)
+                    raise lost from (failed.error.__cause__ if network else failed.error)
+                if decision is Decision.RAISE:
+                    raise failed.error from failed.error.__cause__
+                logger.info("retrying %s after %s in %.2f s", action.name, failed.reason, wait)
+                self._retry_policy.sleep(wait or 0.0)
+                retries_done += 1
 
 
-# --- reading answers ---------------------------------------------------------------------
-
-
-def _read_services(answer: Answer) -> ServiceList:
-    if answer.status_code == 200:
-        try:  # the common case, read straight from the bytes in one pass
-            return ServiceList.from_json(answer.body)
-        except ValidationError:
-            pass  # a dialect or an odd entry: read it item by item below
-    payload = decode(answer)
-    if not isinstance(payload, list):
-        raise unreadable(answer, "is not a list of services")
-    return ServiceList.from_items(payload)
+def _ids_form(field: str, chunk: list[Id]) -> dict[str, str]:
+    return {field: ",".join(str(item) for item in chunk)}
 
 
 def _as_is(_: Id, error: ItemError) -> ItemError:
     return error
-
-
-def _item_error(value: Any, *, words_allowed: bool = False) -> ItemError | None:
-    """The error in one item of a batch answer: ``{"error": ...}``, or a bare message.
-
-    A bare string is a message when it has spaces (ids never do); where the value is a
-    word such as a status (`words_allowed`), only when it reads like an error.
-    """
-    if isinstance(value, dict):
-        message = error_message(value)
-        return None if message is None else ItemError(error=message)
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    if not text:
-        return ItemError(error="empty answer")
-    if words_allowed:
-        is_error = _ERROR_WORDS.search(text) is not None and not Status(text).is_known
-    else:
-        is_error = any(char.isspace() for char in text)
-    return ItemError(error=text) if is_error else None
-
-
-def _read_item(model: type[Model], value: Any) -> Model | ItemError:
-    error = _item_error(value)
-    if error is not None:
-        return error
-    try:
-        return model.from_answer(value)
-    except ValidationError as exc:
-        return ItemError(error=f"unreadable answer {shorten(value)}: {_summary(exc)}")
-
-
-def _read_statuses(chunk: list[Id], payload: Any) -> dict[str, OrderStatus | ItemError]:
-    if isinstance(payload, list):  # some panels list the orders instead of keying them
-        payload = {
-            str(item.get("order", item.get("id"))): item
-            for item in payload
-            if isinstance(item, dict)
-        }
-    if not isinstance(payload, dict):
-        raise ValueError(f"is not a map of orders: {shorten(payload)}")
-    if len(chunk) == 1 and "status" in payload and str(chunk[0]) not in payload:
-        payload = {str(chunk[0]): payload}  # a panel that answered in the single form
-    return {str(order).strip(): _read_item(OrderStatus, value) for order, value in payload.items()}
-
-
-class _Listed:
-    """Reads answers that list ``{id_field: id, value_field: value}`` objects into
-    `model`, one per id, with the id spelled as the caller sent it.
-
-    Items are matched by position only when none names its id and there is exactly one
-    item per id.
-    """
-
-    def __init__(
-        self, model: type[PanelModel], id_field: str, value_field: str, *, words: bool = False
-    ) -> None:
-        self.model = model
-        self.id_field = id_field
-        self.value_field = value_field
-        self.words = words
-
-    def failed(self, item_id: Id, error: ItemError) -> Any:
-        return self.model.model_validate({self.id_field: item_id, self.value_field: error})
-
-    def read(self, chunk: list[Id], payload: Any) -> dict[str, Any]:
-        if isinstance(payload, dict) and self.value_field in payload and len(chunk) == 1:
-            payload = [payload]  # one id answered in the single form, {"refill": "77"}
-        elif isinstance(payload, dict):  # keyed by id instead of a list
-            payload = [
-                {self.id_field: key, self.value_field: value} for key, value in payload.items()
-            ]
-        if not isinstance(payload, list):
-            raise ValueError(f"is not a list: {shorten(payload)}")
-        items = [item for item in payload if isinstance(item, dict)]
-        # Items are matched by position only when none of them says which id it is for.
-        by_position = len(items) == len(chunk) and not any(map(self._names_id, items))
-        by_id = {str(item): item for item in chunk}
-        found: dict[str, Any] = {}
-        for position, item in enumerate(items):
-            key = str(chunk[position]) if by_position else self._id_of(item)
-            if key not in by_id:
-                continue
-            error: ItemError | None
-            if self.value_field not in item:
-                error = _item_error(item) or ItemError(error=f"unreadable answer {shorten(item)}")
-            else:
-                error = _item_error(item[self.value_field], words_allowed=self.words)
-            result = error or _read_item(self.model, {**item, self.id_field: by_id[key]})
-            if isinstance(result, ItemError):
-                result = self.failed(by_id[key], result)
-            found[key] = result
-        return found
-
-    def _names_id(self, item: dict[str, Any]) -> bool:
-        return self.id_field in item or "id" in item
-
-    def _id_of(self, item: dict[str, Any]) -> str:
-        return str(item.get(self.id_field, item.get("id", ""))).strip()
-
-
-_REFILLS = _Listed(RefillResult, "order", "refill")
-_REFILL_STATUSES = _Listed(RefillStatusResult, "refill", "status", words=True)
-_CANCELS = _Listed(CancelResult, "order", "cancel")
 
 
 # --- checking arguments -----------------------------------------------------------------
@@ -579,8 +446,6 @@ def _unique_ids(ids: Iterable[Id], what: str) -> tuple[list[Id], dict[str, list[
             unique.append(item)
         if item not in forms:
             forms.append(item)
-    if not unique:
-        raise InvalidArgumentError(f"{what} is empty: pass at least one id")
     return unique, spellings
 
 
@@ -722,9 +587,3 @@ def _line(name: str, item: object) -> str:
             f" not {text!r}"
         )
     return text
-
-
-def _summary(exc: ValidationError) -> str:
-    # pydantic's own message repeats the input values; name only the fields at fault.
-    fields = sorted({".".join(str(part) for part in error["loc"][:1]) for error in exc.errors()})
-    return "bad or missing " + ", ".join(name or "value" for name in fields)

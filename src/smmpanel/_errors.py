@@ -5,16 +5,20 @@ The hierarchy::
     SMMPanelError
     ├── ConfigurationError        bad client settings (also a ValueError)
     ├── InvalidArgumentError      a bad argument, refused before sending (also a ValueError)
-    ├── APIError                  the panel answered {"error": ...}
+    ├── APIError                  the panel answered {"error": ...}; .action, .params
     │   ├── AuthenticationError   the key was refused
     │   ├── InsufficientFundsError
-    │   └── RateLimitError        HTTP 429, after the retries allowed
+    │   └── RateLimitError        HTTP 429 (for a write too: the panel refused it)
+    ├── WaitTimeout               wait() or track() ran out of time (also a TimeoutError)
     ├── ResponseError             the answer could not be understood
     ├── TransportError            the network failed (after retries, for repeatable calls)
     └── OutcomeUnknownError       a paid call may have reached the panel, its answer was lost
 
 `OutcomeUnknownError` is deliberately not a `TransportError`: code that retries on
 network errors must never re-send an order that may already have been placed.
+
+Every error pickles to the same type with the same attributes, so that it survives a
+process pool; none of them holds the api key.
 """
 
 from __future__ import annotations
@@ -23,11 +27,36 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+__all__ = [
+    "APIError",
+    "AuthenticationError",
+    "ConfigurationError",
+    "InsecureTransportWarning",
+    "InsufficientFundsError",
+    "InvalidArgumentError",
+    "OutcomeUnknownError",
+    "RateLimitError",
+    "ResponseError",
+    "SMMPanelError",
+    "TransportError",
+]
+
 BODY_PREVIEW_CHARS = 500
+
+
+def _rebuild(cls: type[SMMPanelError], args: tuple[Any, ...]) -> SMMPanelError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    return error
 
 
 class SMMPanelError(Exception):
     """Base class of every error this library raises."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Subclasses take keyword-only arguments, which Exception's own pickling cannot
+        # pass back; rebuild from the message and restore the attributes instead.
+        return (_rebuild, (type(self), self.args), dict(self.__dict__))
 
 
 class ConfigurationError(SMMPanelError, ValueError):
@@ -39,15 +68,36 @@ class InvalidArgumentError(SMMPanelError, ValueError):
 
 
 class APIError(SMMPanelError):
-    """The panel answered with an error message, such as "Incorrect order ID"."""
+    """The panel answered with an error message, such as "Incorrect order ID".
 
-    def __init__(self, message: str, *, status_code: int | None = None) -> None:
-        super().__init__(message)
+    `message` is the panel's own text; `action` and `params` name the call that failed
+    (never the key), and the error's text leads with the action: ``add: Incorrect
+    service ID``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        action: str = "",
+        params: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(f"{action}: {message}" if action else message)
         self.message = message
         self.status_code = status_code
+        self.action = action
+        self.params: dict[str, str] = dict(params or {})
 
     @classmethod
-    def from_message(cls, message: str, *, status_code: int | None = None) -> APIError:
+    def from_message(
+        cls,
+        message: str,
+        *,
+        status_code: int | None = None,
+        action: str = "",
+        params: Mapping[str, str] | None = None,
+    ) -> APIError:
         """Build the most specific `APIError` subclass for a panel's error message."""
         error_class: type[APIError] = cls
         if status_code == 429:
@@ -56,7 +106,7 @@ class APIError(SMMPanelError):
             error_class = AuthenticationError
         elif _FUNDS_ERROR.search(_normalise(message)):
             error_class = InsufficientFundsError
-        return error_class(message, status_code=status_code)
+        return error_class(message, status_code=status_code, action=action, params=params)
 
 
 class AuthenticationError(APIError):
@@ -68,36 +118,30 @@ class InsufficientFundsError(APIError):
 
 
 class RateLimitError(APIError):
-    """The panel asked us to slow down (HTTP 429) beyond what the retry policy waits for."""
+    """The panel asked us to slow down (HTTP 429) beyond what the retry policy waits
+    for. A write answered 429 was refused: the panel did not act on it."""
 
     def __init__(
         self,
         message: str,
         *,
         status_code: int | None = 429,
+        action: str = "",
+        params: Mapping[str, str] | None = None,
         retry_after: float | None = None,
     ) -> None:
-        super().__init__(message, status_code=status_code)
+        super().__init__(message, status_code=status_code, action=action, params=params)
         self.retry_after = retry_after
 
 
 class ResponseError(SMMPanelError):
     """The panel's answer could not be understood: not JSON, the wrong shape, an
-    unexpected HTTP status, or a redirect. `transient` says whether trying again may help
-    (the body was cut short, empty, or an HTML page instead of JSON)."""
+    unexpected HTTP status, a redirect, or larger than the client accepts."""
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        status_code: int | None = None,
-        body: str = "",
-        transient: bool = False,
-    ) -> None:
+    def __init__(self, message: str, *, status_code: int | None = None, body: str = "") -> None:
         super().__init__(message)
         self.status_code = status_code
         self.body = body[:BODY_PREVIEW_CHARS]
-        self.transient = transient
 
 
 class InsecureTransportWarning(UserWarning):
@@ -149,7 +193,10 @@ class OutcomeUnknownError(SMMPanelError):
 
 def shorten(value: object, limit: int = 120) -> str:
     """`repr(value)`, cut to `limit` characters for messages."""
-    text = repr(value)
+    try:
+        text = repr(value)
+    except (RecursionError, ValueError):  # deeply nested, or an int too long to print
+        text = f"<{type(value).__name__} too large to show>"
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -161,7 +208,7 @@ def _normalise(message: str) -> str:
 
 _AUTH_ERROR = re.compile(
     r"\b(api ?key|invalid key|incorrect key|wrong key|key (is )?(invalid|incorrect|wrong)"
-    r"|unauthori[sz]ed|authentication)\b"
+    r"|unauthori[sz]ed|authentication|user not found|api is disabled?)\b"
 )
 _FUNDS_ERROR = re.compile(
     r"\b(not enough (funds|balance|money)|insufficient (funds|balance)|low balance"
