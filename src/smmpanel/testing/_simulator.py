@@ -12,8 +12,8 @@ from types import FrameType
 from typing import Any
 
 from ._dialect import DIALECTS
+from ._ledger import RecordedRequest
 from ._panel import FakePanel
-from ._state import RecordedRequest
 
 __all__ = ["run_simulator"]
 
