@@ -14,9 +14,10 @@ See docs/testing.md.
 
 from ._dialect import DIALECTS, Dialect
 from ._faults import Fault, FaultRule
+from ._ledger import BalanceMovement, Ledger, RecordedRequest
+from ._orders import FakeOrder, FakeRefill
 from ._panel import FakePanel
 from ._simulator import run_simulator
-from ._state import BalanceMovement, FakeOrder, FakeRefill, Ledger, RecordedRequest
 
 __all__ = [
     "DIALECTS",

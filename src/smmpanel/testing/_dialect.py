@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ._catalog import JSON_NUMBER
-from ._state import Answer, ErrorKind, ItemFailure, Money, NumText, Outcome, StatusWord
+from ._wire import ErrorKind, ItemFailure, MoneyText, NumText, Outcome, StatusWord, WireAnswer
 
 __all__ = ["DIALECTS", "Dialect", "render"]
 
@@ -126,7 +126,7 @@ def _emit(value: Any, dialect: Dialect, out: list[str]) -> None:
     elif isinstance(value, NumText):
         numeric = dialect.numbers and JSON_NUMBER.fullmatch(value.text)
         out.append(value.text if numeric else json.dumps(value.text))
-    elif isinstance(value, Money):
+    elif isinstance(value, MoneyText):
         step = Decimal(1).scaleb(-dialect.money_places)
         text = format(value.amount.quantize(step, rounding=ROUND_HALF_UP), "f")
         out.append(text if dialect.numbers else f'"{text}"')
@@ -175,7 +175,7 @@ def encode(value: Any, dialect: Dialect) -> bytes:
 
 def render(outcome: Outcome, dialect: Dialect) -> tuple[int, bytes]:
     """The HTTP status and JSON body of an outcome in a dialect."""
-    if isinstance(outcome, Answer):
+    if isinstance(outcome, WireAnswer):
         body = outcome.body
         if dialect.envelope:
             body = {"status": "success", "data": body}

@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from . import _effects
+from ._effects import NO_FAULT, FaultEffect
+
 __all__ = ["Fault", "FaultQueue", "FaultRule"]
 
 
@@ -57,8 +60,21 @@ _OPTIONS: dict[Fault, dict[str, Any]] = {
     Fault.REDIRECT: {"status": 307, "location": None},
 }
 
+EFFECTS: dict[Fault, FaultEffect] = {
+    Fault.DROP_BEFORE: _effects.DropBeforeEffect(),
+    Fault.DROP_AFTER: _effects.DropAfterEffect(),
+    Fault.RESET_AFTER: _effects.ResetAfterEffect(),
+    Fault.STALL: _effects.StallEffect(),
+    Fault.SERVER_ERROR: _effects.ServerErrorEffect(),
+    Fault.RATE_LIMIT: _effects.RateLimitEffect(),
+    Fault.TRUNCATED: _effects.TruncatedEffect(),
+    Fault.EMPTY: _effects.EmptyEffect(),
+    Fault.HTML: _effects.HtmlEffect(),
+    Fault.REDIRECT: _effects.RedirectEffect(),
+}
+
 #: Faults whose request is processed by the panel before the fault happens.
-ACTING = frozenset({Fault.DROP_AFTER, Fault.RESET_AFTER, Fault.STALL, Fault.TRUNCATED, Fault.EMPTY})
+ACTING = frozenset(fault for fault, effect in EFFECTS.items() if effect.acts)
 
 
 def _check(fault: Fault, options: dict[str, Any]) -> None:
@@ -147,3 +163,8 @@ class FaultQueue:
                         del self._rules[index]
                 return rule
         return None
+
+
+def effect_of(rule: FaultRule | None) -> FaultEffect:
+    """What the rule's fault does to an exchange; no rule is no fault."""
+    return NO_FAULT if rule is None else EFFECTS[rule.fault]

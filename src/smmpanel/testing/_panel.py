@@ -10,8 +10,10 @@ from typing import Any
 
 from ._dialect import Dialect
 from ._faults import Fault, FaultRule
+from ._ledger import Ledger
+from ._orders import Clock, FakeOrder, FakeRefill
 from ._server import PanelServer
-from ._state import Clock, FakeOrder, FakeRefill, Ledger, PanelState
+from ._state import PanelState
 
 __all__ = ["FakePanel"]
 

@@ -11,69 +11,22 @@ import sys
 import threading
 from collections.abc import Iterable
 from email.utils import formatdate
-from http import HTTPStatus
 from http.server import ThreadingHTTPServer
 from socketserver import StreamRequestHandler, TCPServer
 from typing import Any
 from urllib.parse import parse_qsl
 
 from ._dialect import Dialect, render
-from ._faults import Fault, FaultQueue, FaultRule
-from ._state import PanelState, RecordedRequest
+from ._faults import FaultQueue, effect_of
+from ._ledger import RecordedRequest
+from ._pages import NOT_FOUND_PAGE, error_page, phrase
+from ._state import PanelState
 
 __all__ = ["PanelServer"]
 
 MAX_BODY = 1 << 20
 _MAX_LINE = 65536
 _MAX_HEADERS = 100
-
-_NOT_FOUND_PAGE = b"""<html>
-<head><title>404 Not Found</title></head>
-<body>
-<center><h1>404 Not Found</h1></center>
-<hr><center>nginx</center>
-</body>
-</html>
-"""
-
-_CLOUDFLARE_PAGE = b"""<!DOCTYPE html>
-<html lang="en-US">
-<head>
-<title>Just a moment...</title>
-<meta http-equiv="Content-Type" content="text/html; charset=UTF-8">
-<meta name="robots" content="noindex,nofollow">
-</head>
-<body>
-<div class="main-wrapper" role="main">
-<div class="main-content">
-<h1>Checking if the site connection is secure</h1>
-<p>Enable JavaScript and cookies to continue</p>
-<noscript>Please enable JavaScript to continue.</noscript>
-</div>
-</div>
-<div class="footer">Performance &amp; security by Cloudflare</div>
-</body>
-</html>
-"""
-
-
-def _error_page(status: int) -> bytes:
-    title = f"{status} {_phrase(status)}"
-    return (
-        f"<html>\n<head><title>{title}</title></head>\n<body>\n"
-        f"<center><h1>{title}</h1></center>\n<hr><center>nginx</center>\n</body>\n</html>\n"
-    ).encode("ascii")
-
-
-def _phrase(status: int) -> str:
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return "Unknown"
-
-
-# status, body, content type, extra headers
-_Reply = tuple[int, bytes, str, list[tuple[str, str]]]
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -166,6 +119,8 @@ class _Handler(StreamRequestHandler):
     command = ""
     path = ""
     _serial = 0
+    _route = ""
+    _fault: str | None = None
 
     def setup(self) -> None:
         super().setup()
@@ -175,6 +130,8 @@ class _Handler(StreamRequestHandler):
         self._serial = self.server.connection_serial(self.connection)
         self._headers: list[tuple[str, str]] = []
         self._header_map: dict[str, str] = {}
+        self._params: dict[str, str] = {}
+        self._query: list[tuple[str, str]] = []
 
     def handle(self) -> None:
         self.close_connection = False
@@ -196,7 +153,7 @@ class _Handler(StreamRequestHandler):
         self.command = ""
         words = line.decode("latin-1").split()
         if len(line) > _MAX_LINE or len(words) != 3 or not words[2].startswith("HTTP/1."):
-            self._send(400, _error_page(400), "text/html", close=True)
+            self.send(400, error_page(400), "text/html", close=True)
             return
         self.command, self.path, version = words
         while True:
@@ -205,7 +162,7 @@ class _Handler(StreamRequestHandler):
                 break
             name, colon, value = raw.decode("latin-1").partition(":")
             if not colon or len(raw) > _MAX_LINE or len(self._headers) >= _MAX_HEADERS:
-                self._send(400, _error_page(400), "text/html", close=True)
+                self.send(400, error_page(400), "text/html", close=True)
                 return
             self._headers.append((name.strip(), value.strip()))
             self._header_map[name.strip().lower()] = value.strip()
@@ -221,118 +178,86 @@ class _Handler(StreamRequestHandler):
     # -- one exchange -----------------------------------------------------------------
 
     def _serve(self) -> None:
-        panel = self.server.panel
         body = self._read_body()
         if body is None:
             return
-        path, _, query_text = self.path.partition("?")
-        query = parse_qsl(query_text, keep_blank_values=True)
-        params = self._form(body) if self.command == "POST" else {}
-        action = params.get("action")
-
-        def record(acted: bool, status: int | None, fault: Fault | None = None) -> None:
-            panel.state.ledger.record(
-                RecordedRequest(
-                    method=self.command,
-                    path=path,
-                    action=action,
-                    params={k: v for k, v in params.items() if k != "key"},
-                    key_ok=panel.state.key_ok(params),
-                    acted=acted,
-                    status_code=status,
-                    fault=None if fault is None else fault.value,
-                    connection=self._serial,
-                    query={k: v for k, v in query if k != "key"},
-                    key_in_query=any(k == "key" for k, _ in query),
-                    headers=dict(self._headers),
-                )
-            )
-
-        latency = panel.latency
-        if latency > 0 and panel.stopping.wait(latency):
-            record(False, None)
-            self.close_connection = True
+        self._route, _, query_text = self.path.partition("?")
+        self._query = parse_qsl(query_text, keep_blank_values=True)
+        self._params = self._form(body) if self.command == "POST" else {}
+        self._fault = None
+        panel = self.server.panel
+        if not self._routed():
             return
-        if path != panel.path:
-            record(False, 404)
-            self._send(404, _NOT_FOUND_PAGE, "text/html")
-            return
-        if self.command != "POST":
-            record(False, 405)
-            self._send(
-                405, b'{"error":"Incorrect request"}', "application/json", [("Allow", "POST")]
-            )
-            return
-
         with panel.lock:
             dialect = panel.dialect
-            rule = panel.faults.take(action)
-        if rule is not None and not rule.acts:
-            reply = self._refusal(rule)
-            # Recorded before answering, so a client that got the answer finds it recorded.
-            record(False, None if reply is None else reply[0], rule.fault)
-            if reply is None:
-                self.close_connection = True
-            else:
-                self._send(*reply)
+            rule = panel.faults.take(self._params.get("action"))
+        effect = effect_of(rule)
+        options = {} if rule is None else rule.options
+        self._fault = None if rule is None else rule.fault.value
+        if not effect.before(self, options):
             return
-        fault = None if rule is None else rule.fault
-        if rule is not None and fault is Fault.STALL and not rule.options["act"]:
-            if panel.stopping.wait(rule.options["seconds"]):
-                record(False, None, fault)
-                self.close_connection = True
-                return
-            rule = None
-
         with panel.lock:
-            outcome = panel.state.handle(params)
-            status, answer = render(outcome, dialect)
-            if fault in (Fault.DROP_AFTER, Fault.RESET_AFTER):
-                answered: int | None = None
-            elif fault is Fault.EMPTY:
-                answered = 200
-            else:
-                answered = status
-            record(True, answered, fault)
+            status, answer = render(panel.state.handle(self._params), dialect)
+            self.record(True, effect.answered(status))
+        effect.deliver(self, options, status, answer, dialect.content_type)
 
-        content_type = dialect.content_type
-        if rule is None:
-            self._send(status, answer, content_type)
-        elif fault is Fault.DROP_AFTER:
+    def _routed(self) -> bool:
+        """Wait the latency, then check path and method; False when answered here."""
+        panel = self.server.panel
+        latency = panel.latency
+        if latency > 0 and panel.stopping.wait(latency):
+            self.record(False, None)
             self.close_connection = True
-        elif fault is Fault.RESET_AFTER:
+            return False
+        if self._route != panel.path:
+            self.record(False, 404)
+            self.send(404, NOT_FOUND_PAGE, "text/html")
+            return False
+        if self.command != "POST":
+            self.record(False, 405)
+            self.send(
+                405, b'{"error":"Incorrect request"}', "application/json", [("Allow", "POST")]
+            )
+            return False
+        return True
+
+    # -- the exchange, as faults see it (see _effects.Exchange) ------------------------
+
+    @property
+    def panel_url(self) -> str:
+        """The panel's API URL."""
+        return self.server.panel.url
+
+    def record(self, acted: bool, status: int | None) -> None:
+        """Add this request to the ledger (the key left out)."""
+        state = self.server.panel.state
+        params = self._params
+        state.ledger.record(
+            RecordedRequest(
+                method=self.command,
+                path=self._route,
+                action=params.get("action"),
+                params={k: v for k, v in params.items() if k != "key"},
+                key_ok=state.key_ok(params),
+                acted=acted,
+                status_code=status,
+                fault=self._fault,
+                connection=self._serial,
+                query={k: v for k, v in self._query if k != "key"},
+                key_in_query=any(k == "key" for k, _ in self._query),
+                headers=dict(self._headers),
+            )
+        )
+
+    def hang_up(self, *, reset: bool = False) -> None:
+        """Close the connection without answering (``reset``: with a TCP RST)."""
+        if reset:
             self.server.reset_on_close(self.connection)
-            self.close_connection = True
-        elif fault is Fault.STALL:
-            if panel.stopping.wait(rule.options["seconds"]):
-                self.close_connection = True
-            else:
-                self._send(status, answer, content_type)
-        elif fault is Fault.TRUNCATED:
-            half = answer[: len(answer) // 2]
-            if rule.options["incomplete"]:
-                self._send(status, half, content_type, length=len(answer), close=True)
-            else:
-                self._send(status, half, content_type)
-        elif fault is Fault.EMPTY:
-            self._send(200, b"", content_type)
+        self.close_connection = True
 
-    def _refusal(self, rule: FaultRule) -> _Reply | None:
-        """The answer to a fault that does not act on the request (None: drop it)."""
-        fault, options = rule.fault, rule.options
-        if fault is Fault.DROP_BEFORE:
-            return None
-        if fault is Fault.RATE_LIMIT:
-            retry_after = options["retry_after"]
-            headers = [] if retry_after is None else [("Retry-After", str(retry_after))]
-            return 429, b'{"error":"Too many requests"}', "application/json", headers
-        status = int(options["status"])
-        if fault is Fault.SERVER_ERROR:
-            return status, _error_page(status), "text/html", []
-        if fault is Fault.HTML:
-            return status, _CLOUDFLARE_PAGE, "text/html; charset=UTF-8", []
-        location = options["location"] or self.server.panel.url
-        return status, _error_page(status), "text/html", [("Location", location)]
+    def wait(self, seconds: float) -> bool:
+        """Sleep; True when the panel began stopping meanwhile."""
+        return self.server.panel.stopping.wait(seconds)
 
     # -- wire -------------------------------------------------------------------------
 
@@ -347,10 +272,10 @@ class _Handler(StreamRequestHandler):
         except ValueError:
             length = -1
         if length < 0:
-            self._send(400, _error_page(400), "text/html", close=True)
+            self.send(400, error_page(400), "text/html", close=True)
             return None
         if length > MAX_BODY:
-            self._send(413, _error_page(413), "text/html", close=True)
+            self.send(413, error_page(413), "text/html", close=True)
             return None
         body = self.rfile.read(length)
         if len(body) < length:
@@ -366,13 +291,13 @@ class _Handler(StreamRequestHandler):
             try:
                 size = int(line.split(b";")[0].strip(), 16)
             except ValueError:
-                self._send(400, _error_page(400), "text/html", close=True)
+                self.send(400, error_page(400), "text/html", close=True)
                 return None
             if size == 0:
                 break
             size_total += size
             if size_total > MAX_BODY:
-                self._send(413, _error_page(413), "text/html", close=True)
+                self.send(413, error_page(413), "text/html", close=True)
                 return None
             chunk = self.rfile.read(size)
             self.rfile.readline(1024)
@@ -391,7 +316,7 @@ class _Handler(StreamRequestHandler):
             return {}
         return dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
 
-    def _send(
+    def send(
         self,
         status: int,
         body: bytes,
@@ -401,10 +326,11 @@ class _Handler(StreamRequestHandler):
         length: int | None = None,
         close: bool = False,
     ) -> None:
+        """Answer in one write, declaring ``length`` as the Content-Length when given."""
         if close:
             self.close_connection = True
         lines = [
-            f"HTTP/1.1 {status} {_phrase(status)}",
+            f"HTTP/1.1 {status} {phrase(status)}",
             "Server: nginx",
             f"Date: {formatdate(usegmt=True)}",
             f"Content-Type: {content_type}",

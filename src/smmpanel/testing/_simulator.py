@@ -12,8 +12,8 @@ from types import FrameType
 from typing import Any
 
 from ._dialect import DIALECTS
+from ._ledger import RecordedRequest
 from ._panel import FakePanel
-from ._state import RecordedRequest
 
 __all__ = ["run_simulator"]
 
@@ -84,7 +84,13 @@ def run_simulator(argv: Sequence[str] | None = None, *, prog: str | None = None)
     except (OSError, OverflowError, ValueError) as error:
         print(f"error: cannot start the simulated panel: {error}", file=sys.stderr)
         return 1
+    _serve_until_stopped(panel, args.speed, quiet=args.quiet)
+    print("stopped", flush=True)
+    return 0
 
+
+def _serve_until_stopped(panel: FakePanel, speed: float, *, quiet: bool) -> None:
+    """Print where the panel is, then its requests, until Ctrl-C or SIGTERM; stop it."""
     stop = threading.Event()
     previous: Any = None
     in_main_thread = threading.current_thread() is threading.main_thread()
@@ -104,13 +110,13 @@ def run_simulator(argv: Sequence[str] | None = None, *, prog: str | None = None)
         seen = len(requests)
 
     try:
-        print(f"Simulated SMM panel (dialect {panel.dialect.name}, speed x{args.speed:g})")
+        print(f"Simulated SMM panel (dialect {panel.dialect.name}, speed x{speed:g})")
         print(f"url: {panel.url}")
         print(f"key: {panel.api_key}")
         print(f"export SMMPANEL_API_URL={panel.url} SMMPANEL_API_KEY={panel.api_key}")
         print("Press Ctrl-C to stop.", flush=True)
         while not stop.wait(0.2):
-            if not args.quiet:
+            if not quiet:
                 show_requests()
     except KeyboardInterrupt:
         pass
@@ -118,7 +124,5 @@ def run_simulator(argv: Sequence[str] | None = None, *, prog: str | None = None)
         panel.stop()
         if in_main_thread:
             signal.signal(signal.SIGTERM, previous)
-    if not args.quiet:
+    if not quiet:
         show_requests()
-    print("stopped", flush=True)
-    return 0
