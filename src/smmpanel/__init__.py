@@ -7,6 +7,8 @@
 
 __version__ = "0.1.0"
 
+from ._catalogdiff import CatalogDiff, PriceChange, ServiceChange
+from ._lifecycle import OrderTracker, StatusChange
 from .client import Client
 from .errors import (
     APIError,
@@ -20,6 +22,7 @@ from .errors import (
     ResponseError,
     SMMPanelError,
     TransportError,
+    WaitTimeout,
 )
 from .models import (
     Balance,
@@ -43,6 +46,7 @@ __all__ = [
     "AuthenticationError",
     "Balance",
     "CancelResult",
+    "CatalogDiff",
     "Client",
     "ConfigurationError",
     "Id",
@@ -52,7 +56,9 @@ __all__ = [
     "ItemError",
     "OrderCreated",
     "OrderStatus",
+    "OrderTracker",
     "OutcomeUnknownError",
+    "PriceChange",
     "RateLimitError",
     "RefillCreated",
     "RefillResult",
@@ -62,8 +68,11 @@ __all__ = [
     "RetryPolicy",
     "SMMPanelError",
     "Service",
+    "ServiceChange",
     "ServiceList",
     "Status",
+    "StatusChange",
     "TransportError",
+    "WaitTimeout",
     "__version__",
 ]

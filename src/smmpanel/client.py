@@ -20,6 +20,8 @@ import urllib3
 from pydantic import ValidationError
 
 from . import __version__
+from ._lifecycle import Clock, OrderTracker, Sleep, wait
+from ._ordercheck import check_order
 from .errors import (
     APIError,
     AuthenticationError,
@@ -44,6 +46,7 @@ from .models import (
     RefillResult,
     RefillStatus,
     RefillStatusResult,
+    Service,
     ServiceList,
     Status,
     id_problem,
@@ -164,7 +167,7 @@ class Client:
 
     def add(
         self,
-        service: Id,
+        service: Id | Service,
         link: str | None = None,
         quantity: int | None = None,
         *,
@@ -197,7 +200,9 @@ class Client:
 
         The named parameters are those the protocol documents for each service type
         (drip-feed, custom comments, mentions, subscriptions, polls, web traffic); panel
-        specific extras go in ``**params``. Lists are sent one item per line.
+        specific extras go in ``**params``. Lists are sent one item per line. Given a
+        `Service` instead of an id, the order is first checked against it
+        (`Service.check_order`) and nothing is sent if the check fails.
         """
         counts = {"quantity": quantity, "runs": runs, "interval": interval, "min": min, "max": max}
         for name, value in {**counts, "posts": posts}.items():
@@ -207,7 +212,6 @@ class Client:
         if min is not None and max is not None and min > max:
             raise InvalidArgumentError(f"min ({min}) is more than max ({max})")
         named: dict[str, ParamValue] = {
-            "service": _check_id(service, "service"),
             "link": link,
             "quantity": quantity,
             "runs": runs,
@@ -236,7 +240,15 @@ class Client:
         reserved = _RESERVED_PARAMS.intersection(params)
         if reserved:
             raise InvalidArgumentError(f"{', '.join(sorted(reserved))} cannot be overridden")
-        return self._single(OrderCreated, "add", _form({**named, **params}), repeatable=False)
+        if isinstance(service, Service):
+            others = {name: value for name, value in named.items() if name not in counts}
+            checked = {**others, "min": min, "max": max, **params}
+            check_order(
+                service, quantity, runs=runs, interval=interval, params=checked, require_link=True
+            )
+            service = service.service
+        form = _form({"service": _check_id(service, "service"), **named, **params})
+        return self._single(OrderCreated, "add", form, repeatable=False)
 
     def status(self, order: Id) -> OrderStatus:
         """One order's status."""
@@ -252,6 +264,49 @@ class Client:
         """One refill's status."""
         params = {"refill": str(_check_id(refill, "refill"))}
         return self._single(RefillStatus, "refill_status", params, repeatable=True)
+
+    # --- following orders ------------------------------------------------------------
+
+    def wait(
+        self,
+        order: Id | OrderCreated,
+        *,
+        timeout: float | None = None,
+        poll: float = 30.0,
+        clock: Clock | None = None,
+        sleep: Sleep | None = None,
+    ) -> OrderStatus:
+        """Poll an order every `poll` seconds until it is Completed, Partial, Canceled or
+        Refunded, and return that status.
+
+        :param timeout: seconds to wait at most (None: no limit); then `WaitTimeout`,
+            carrying the last status seen, is raised.
+        :param clock: replaces `time.monotonic`, and `sleep` replaces `time.sleep` (a
+            `FakePanel`'s ``now`` and ``advance`` make a test instant).
+
+        The panel's error for the order (`APIError`) ends the wait.
+        """
+        return wait(self, order, timeout=timeout, poll=poll, clock=clock, sleep=sleep)
+
+    def track(
+        self,
+        orders: Iterable[Id | OrderCreated],
+        *,
+        poll: float = 30.0,
+        timeout: float | None = None,
+        clock: Clock | None = None,
+        sleep: Sleep | None = None,
+    ) -> OrderTracker:
+        """Follow many orders until every one is final, yielding a `StatusChange` each
+        time an order's status changes (the first sighting counts as one).
+
+        Only orders not yet final are polled, 100 to a request, every `poll` seconds. An
+        order the panel cannot report on is yielded once with an `ItemError` and dropped.
+        After `timeout` seconds `WaitTimeout` is raised; `clock` and `sleep` replace
+        `time.monotonic` and `time.sleep`. The returned `OrderTracker` keeps the last
+        status of every order seen in `.seen`, also after a failed poll.
+        """
+        return OrderTracker(self, orders, poll=poll, timeout=timeout, clock=clock, sleep=sleep)
 
     # --- batches -------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ The hierarchy::
     │   ├── AuthenticationError   the key was refused
     │   ├── InsufficientFundsError
     │   └── RateLimitError        HTTP 429, after the retries allowed
+    ├── WaitTimeout               wait()/track() ran out of time (also a TimeoutError)
     ├── ResponseError             the answer could not be understood
     ├── TransportError            the network failed (after retries, for repeatable calls)
     └── OutcomeUnknownError       a paid call may have reached the panel, its answer was lost
@@ -79,6 +80,22 @@ class RateLimitError(APIError):
     ) -> None:
         super().__init__(message, status_code=status_code)
         self.retry_after = retry_after
+
+
+class WaitTimeout(SMMPanelError, TimeoutError):
+    """`wait()` or `track()` ran out of time before the orders were final. `last` is the
+    last status seen (None if none was), `pending` the orders still not final with theirs."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        last: Any = None,
+        pending: Mapping[Any, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.last = last
+        self.pending: dict[Any, Any] = dict(pending) if pending is not None else {}
 
 
 class ResponseError(SMMPanelError):

@@ -473,7 +473,8 @@ class PanelState:
         self._check_bounds(spec, low, high)
         if low > high:
             raise _Reject(ErrorKind.INVALID, "Min quantity is greater than max quantity")
-        if _int_field(params, "delay", "Incorrect delay") not in SUBSCRIPTION_DELAYS:
+        delay = _int_field(params, "delay", "Incorrect delay")
+        if delay is not None and delay not in SUBSCRIPTION_DELAYS:  # absent: no delay
             raise _Reject(ErrorKind.INVALID, "Incorrect delay")
         posts = _int_field(params, "posts", "Incorrect posts")
         if posts == 0:
