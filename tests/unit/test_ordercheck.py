@@ -136,3 +136,15 @@ def test_add_with_a_service_checks_first_and_sends_nothing(rsps: responses.Reque
         assert len(rsps.calls) == 0
         assert client.add(service(), LINK, 50).order == 23501
     assert "service=1&" in str(rsps.calls[0].request.body)
+
+
+@given(low=st.integers(1, 500), span=st.integers(0, 500), quantity=st.integers(-5, 1200))
+def test_a_quantity_passes_exactly_when_within_min_and_max(
+    low: int, span: int, quantity: int
+) -> None:
+    svc = service(min=str(low), max=str(low + span))
+    if low <= quantity <= low + span:
+        svc.check_order(quantity)
+    else:
+        with pytest.raises(InvalidArgumentError, match=f"not {quantity}$"):
+            svc.check_order(quantity)
