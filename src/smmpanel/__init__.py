@@ -7,6 +7,7 @@
 
 __version__ = "0.2.0"
 
+from ._catalogdiff import CatalogDiff, PriceChange, ServiceChange
 from ._client import Client
 from ._errors import (
     APIError,
@@ -20,7 +21,9 @@ from ._errors import (
     ResponseError,
     SMMPanelError,
     TransportError,
+    WaitTimeout,
 )
+from ._lifecycle import OrderTracker, StatusChange
 from ._models import (
     Balance,
     CancelResult,
@@ -43,6 +46,7 @@ __all__ = [
     "AuthenticationError",
     "Balance",
     "CancelResult",
+    "CatalogDiff",
     "Client",
     "ConfigurationError",
     "Id",
@@ -52,7 +56,9 @@ __all__ = [
     "ItemError",
     "OrderCreated",
     "OrderStatus",
+    "OrderTracker",
     "OutcomeUnknownError",
+    "PriceChange",
     "RateLimitError",
     "RefillCreated",
     "RefillResult",
@@ -62,8 +68,11 @@ __all__ = [
     "RetryPolicy",
     "SMMPanelError",
     "Service",
+    "ServiceChange",
     "ServiceList",
     "Status",
+    "StatusChange",
     "TransportError",
+    "WaitTimeout",
     "__version__",
 ]

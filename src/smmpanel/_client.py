@@ -47,6 +47,7 @@ from ._errors import (
     OutcomeUnknownError,
     TransportError,
 )
+from ._lifecycle import Clock, OrderTracker, Sleep, wait
 from ._models import (
     Balance,
     CancelResult,
@@ -58,9 +59,11 @@ from ._models import (
     RefillResult,
     RefillStatus,
     RefillStatusResult,
+    Service,
     ServiceList,
     id_problem,
 )
+from ._ordercheck import check_order
 from ._protocol import ListedReader, read_reply
 from ._retry import DEFAULT_MAX_RETRIES, Decision, RetryPolicy, check_max_retries, decide
 from ._transport import AttemptFailed, Timeout, Transport
@@ -190,7 +193,7 @@ class Client:
 
     def add(
         self,
-        service: Id,
+        service: Id | Service,
         link: str | None = None,
         quantity: int | None = None,
         *,
@@ -243,6 +246,9 @@ class Client:
         - Web Traffic: ``quantity``, ``country``, ``device``, ``type_of_traffic`` and
           optionally ``google_keyword`` and ``referring_url``.
 
+        Given a `Service` instead of an id, the order is first checked against it
+        (`Service.check_order`) and nothing is sent if the check fails.
+
         Panel-specific extras go in ``**params`` (plain identifier names only). Lists are
         sent one item per line; ``None`` is not sent.
 
@@ -259,7 +265,6 @@ class Client:
         if min is not None and max is not None and min > max:
             raise InvalidArgumentError(f"min ({min}) is more than max ({max})")
         named: dict[str, ParamValue] = {
-            "service": _check_id(service, "service"),
             "link": link,
             "quantity": quantity,
             "runs": runs,
@@ -288,7 +293,15 @@ class Client:
         reserved = _RESERVED_PARAMS.intersection(params)
         if reserved:
             raise InvalidArgumentError(f"{', '.join(sorted(reserved))} cannot be overridden")
-        return self._call(ADD, _form({**named, **params}))
+        if isinstance(service, Service):
+            others = {name: value for name, value in named.items() if name not in counts}
+            checked = {**others, "min": min, "max": max, **params}
+            check_order(
+                service, quantity, runs=runs, interval=interval, params=checked, require_link=True
+            )
+            service = service.service
+        form = _form({"service": _check_id(service, "service"), **named, **params})
+        return self._call(ADD, form)
 
     def status(self, order: Id) -> OrderStatus:
         """One order's status.
@@ -311,6 +324,49 @@ class Client:
         :raises APIError: the panel does not know the refill ("Refill not found").
         """
         return self._call(REFILL_STATUS, {"refill": str(_check_id(refill, "refill"))})
+
+    # --- following orders ------------------------------------------------------------
+
+    def wait(
+        self,
+        order: Id | OrderCreated,
+        *,
+        timeout: float | None = None,
+        poll: float = 30.0,
+        clock: Clock | None = None,
+        sleep: Sleep | None = None,
+    ) -> OrderStatus:
+        """Poll an order every `poll` seconds until it is Completed, Partial, Canceled or
+        Refunded, and return that status.
+
+        :param timeout: seconds to wait at most (None: no limit); then `WaitTimeout`,
+            carrying the last status seen, is raised.
+        :param clock: replaces `time.monotonic`, and `sleep` replaces `time.sleep` (a
+            `FakePanel`'s ``now`` and ``advance`` make a test instant).
+
+        The panel's error for the order (`APIError`) ends the wait.
+        """
+        return wait(self, order, timeout=timeout, poll=poll, clock=clock, sleep=sleep)
+
+    def track(
+        self,
+        orders: Iterable[Id | OrderCreated],
+        *,
+        poll: float = 30.0,
+        timeout: float | None = None,
+        clock: Clock | None = None,
+        sleep: Sleep | None = None,
+    ) -> OrderTracker:
+        """Follow many orders until every one is final, yielding a `StatusChange` each
+        time an order's status changes (the first sighting counts as one).
+
+        Only orders not yet final are polled, 100 to a request, every `poll` seconds. An
+        order the panel cannot report on is yielded once with an `ItemError` and dropped.
+        After `timeout` seconds `WaitTimeout` is raised; `clock` and `sleep` replace
+        `time.monotonic` and `time.sleep`. The returned `OrderTracker` keeps the last
+        status of every order seen in `.seen`, also after a failed poll.
+        """
+        return OrderTracker(self, orders, poll=poll, timeout=timeout, clock=clock, sleep=sleep)
 
     # --- batches -------------------------------------------------------------------
 

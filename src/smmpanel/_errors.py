@@ -134,6 +134,22 @@ class RateLimitError(APIError):
         self.retry_after = retry_after
 
 
+class WaitTimeout(SMMPanelError, TimeoutError):
+    """`wait()` or `track()` ran out of time before the orders were final. `last` is the
+    last status seen (None if none was), `pending` the orders still not final with theirs."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        last: Any = None,
+        pending: Mapping[Any, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.last = last
+        self.pending: dict[Any, Any] = dict(pending) if pending is not None else {}
+
+
 class ResponseError(SMMPanelError):
     """The panel's answer could not be understood: not JSON, the wrong shape, an
     unexpected HTTP status, a redirect, or larger than the client accepts."""

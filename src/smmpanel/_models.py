@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
+import os
 import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, ClassVar, Final, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Final, TypeVar
 
 from pydantic import (
+    AliasChoices,
     BaseModel,
     ConfigDict,
     Field,
@@ -27,6 +31,9 @@ from pydantic import (
 from pydantic_core import core_schema
 
 from ._errors import shorten
+
+if TYPE_CHECKING:
+    from ._catalogdiff import CatalogDiff
 
 Id = int | str
 """An order, refill or service id: an int, or a string for panels that use them."""
@@ -271,6 +278,7 @@ class Service(PanelModel):
     max: int
     refill: bool = False
     cancel: bool = False
+    dripfeed: bool = Field(default=False, validation_alias=AliasChoices("dripfeed", "drip_feed"))
 
     _lenient = {
         "rate": parse_decimal,
@@ -278,7 +286,31 @@ class Service(PanelModel):
         "max": parse_int,
         "refill": _parse_flag,
         "cancel": _parse_flag,
+        "dripfeed": _parse_flag,
+        "drip_feed": _parse_flag,
     }
+
+    def cost(self, quantity: int | None = None, runs: int | None = None) -> Decimal:
+        """The exact price of an order: `rate` per 1000 times the quantity, times `runs` for a
+        drip-feed order; a package costs its rate. Nothing is rounded."""
+        from ._ordercheck import cost
+
+        return cost(self, quantity, runs)
+
+    def check_order(
+        self,
+        quantity: int | None = None,
+        *,
+        runs: int | None = None,
+        interval: int | None = None,
+        **params: Any,
+    ) -> None:
+        """Check an order for this service before any money moves: the quantity within
+        min..max, drip-feed only where the service has it, and exactly the parameters its
+        type takes. Raises `InvalidArgumentError` naming the problem and the value."""
+        from ._ordercheck import check_order
+
+        check_order(self, quantity, runs=runs, interval=interval, params=params)
 
 
 class Balance(PanelModel):
@@ -373,10 +405,43 @@ class ServiceList(list[Service]):
         self.invalid: list[ItemError] = list(invalid)
 
     @classmethod
-    def from_json(cls, body: bytes) -> ServiceList:
+    def from_json(cls, body: bytes | str) -> ServiceList:
         """Read a catalog answer that has the documented shape, in one pass over the
-        bytes; raises pydantic's `ValidationError` for anything else."""
+        bytes; raises pydantic's `ValidationError` for anything else. It also reads back
+        what `to_json` wrote."""
         return cls(_services_adapter().validate_json(body))
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The catalog as a JSON list in the panel's own shape, unknown fields included, so
+        that `from_json` (or `load`) reads back an equal list."""
+        return _services_adapter().dump_json(list(self), indent=indent).decode("utf-8")
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the catalog to a JSON file, to compare a later catalog against with `diff`."""
+        Path(path).write_text(self.to_json() + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> ServiceList:
+        """Read a catalog written by `save` (or a saved raw ``services`` answer)."""
+        body = Path(path).read_bytes()
+        try:
+            return cls.from_json(body)
+        except ValidationError:
+            pass  # a raw panel answer with odd entries: read it entry by entry
+        try:
+            items = json.loads(body)
+        except ValueError:
+            raise ValueError(f"{os.fspath(path)!r} is not a JSON catalog") from None
+        if not isinstance(items, list):
+            raise ValueError(f"{os.fspath(path)!r} holds no list of services")
+        return cls.from_items(items)
+
+    def diff(self, newer: Iterable[Service]) -> CatalogDiff:
+        """What changed from this catalog to `newer`, services matched by id: the services
+        added, removed, and changed (with the names of the fields that changed)."""
+        from ._catalogdiff import diff
+
+        return diff(self, newer)
 
     @classmethod
     def from_items(cls, items: Iterable[Any]) -> ServiceList:

@@ -72,7 +72,7 @@ def tour_of_fake_panel(panel: FakePanel) -> None:
         print(f"Order {first.order}: 1000 x {followers.name}")
 
         step("A drip-feed order: 5 runs of 200, one every 30 minutes")
-        drip = next(s for s in services if (s.model_extra or {}).get("dripfeed"))
+        drip = next(s for s in services if s.dripfeed)
         dripped = client.add(drip.service, "https://instagram.com/p/abc", 200, runs=5, interval=30)
         print(f"Order {dripped.order}: {drip.name}")
 

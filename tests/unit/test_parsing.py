@@ -440,11 +440,8 @@ def test_services_without_refill_or_cancel_and_with_extra_fields(rsps, client: C
     assert service.refill is False
     assert service.cancel is False
     assert service.type == "default"
-    assert service.model_extra == {
-        "desc": "Real followers",
-        "dripfeed": True,
-        "average_time": "2 hours",
-    }
+    assert service.dripfeed is True
+    assert service.model_extra == {"desc": "Real followers", "average_time": "2 hours"}
     assert service.desc == "Real followers"  # type: ignore[attr-defined]
 
 

@@ -197,7 +197,8 @@ def _subscription_quantity(spec: ServiceSpec, params: Mapping[str, str]) -> int:
     _check_bounds(spec, low, high)
     if low > high:
         raise Reject(ErrorKind.INVALID, "Min quantity is greater than max quantity")
-    if _int_field(params, "delay", "Incorrect delay") not in SUBSCRIPTION_DELAYS:
+    delay = _int_field(params, "delay", "Incorrect delay")
+    if delay is not None and delay not in SUBSCRIPTION_DELAYS:  # absent: no delay
         raise Reject(ErrorKind.INVALID, "Incorrect delay")
     posts = _int_field(params, "posts", "Incorrect posts")
     if posts == 0:

@@ -190,7 +190,9 @@ _RULES: dict[str, TypeRule] = {
     "poll": TypeRule(required=("answer_number",)),
     "invites from groups": TypeRule(required=("groups",)),
     "seo": TypeRule(required=("keywords",)),
-    "subscriptions": TypeRule(required=("username", "min", "max", "delay"), link=False),
+    "comment replies": TypeRule(lines="comments", required=("username",)),
+    "web traffic": TypeRule(required=("country", "device", "type_of_traffic")),
+    "subscriptions": TypeRule(required=("username", "min", "max"), link=False),
 }
 
 
