@@ -7,6 +7,7 @@
 
 __version__ = "0.1.0"
 
+from ._results import CancelResults, RefillResults, RefillStatusResults, ResultList, StatusMap
 from .client import Client
 from .errors import (
     APIError,
@@ -43,6 +44,7 @@ __all__ = [
     "AuthenticationError",
     "Balance",
     "CancelResult",
+    "CancelResults",
     "Client",
     "ConfigurationError",
     "Id",
@@ -56,14 +58,18 @@ __all__ = [
     "RateLimitError",
     "RefillCreated",
     "RefillResult",
+    "RefillResults",
     "RefillStatus",
     "RefillStatusResult",
+    "RefillStatusResults",
     "ResponseError",
+    "ResultList",
     "RetryPolicy",
     "SMMPanelError",
     "Service",
     "ServiceList",
     "Status",
+    "StatusMap",
     "TransportError",
     "__version__",
 ]

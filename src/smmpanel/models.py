@@ -13,7 +13,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, ClassVar, Final, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Final, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -27,6 +27,9 @@ from pydantic import (
 from pydantic_core import core_schema
 
 from .errors import shorten
+
+if TYPE_CHECKING:
+    import pandas
 
 Id = int | str
 """An order, refill or service id: an int, or a string for panels that use them."""
@@ -249,6 +252,11 @@ class PanelModel(BaseModel):
                     fixed[name] = read(fixed[name])
         return cls.model_validate(fixed)
 
+    def _repr_html_(self) -> str:
+        from . import _display  # on first display: _display imports this module
+
+        return _display.model_html(self)
+
 
 class ItemError(PanelModel):
     """The panel's refusal of one item of a batch; ``str(item_error)`` is the message."""
@@ -409,6 +417,18 @@ class ServiceList(list[Service]):
         return ServiceList(
             item for item in self if needle in item.name.lower() or needle in item.category.lower()
         )
+
+    def _repr_html_(self) -> str:
+        from . import _display  # on first display: _display imports this module
+
+        return _display.services_html(self, len(self.invalid))
+
+    def to_dataframe(self) -> pandas.DataFrame:
+        """The catalog as a pandas data frame, one row per service: ``rate`` is float64,
+        ``min`` and ``max`` are Int64; needs the extra ``pip install "smmpanel[pandas]"``."""
+        from . import _display
+
+        return _display.services_frame(self)
 
 
 @functools.cache
