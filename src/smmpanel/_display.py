@@ -224,7 +224,7 @@ def frame(
 def _fields(model: PanelModel) -> dict[str, Any]:
     return {
         **(model.model_extra or {}),
-        **{name: getattr(model, name) for name in model.model_fields},
+        **{name: getattr(model, name) for name in type(model).model_fields},
     }
 
 
