@@ -425,7 +425,8 @@ class ServiceList(list[Service]):
 
     def to_dataframe(self) -> pandas.DataFrame:
         """The catalog as a pandas data frame, one row per service: ``rate`` is float64,
-        ``min`` and ``max`` are Int64; needs the extra ``pip install "smmpanel[pandas]"``."""
+        ``min`` and ``max`` are Int64, the entries in `invalid` are left out; needs the extra
+        ``pip install "smmpanel[pandas]"``."""
         from . import _display
 
         return _display.services_frame(self)

@@ -101,24 +101,13 @@ def test_long_tables_are_cut_with_and_n_more(count: int, rows: int, more: int | 
     service_rows = output.count("<tr><td>")
     assert service_rows == rows
     assert (f"and {more} more" in output) == (more is not None)
-    assert "and " not in output or more is not None
 
 
 def test_catalog_table_columns_and_caption() -> None:
     services = ServiceList([service()], invalid=[ItemError(error="unreadable service: {}")])
     output = services._repr_html_()
-    names = [
-        "service",
-        "name",
-        "category",
-        "type",
-        "rate",
-        "min",
-        "max",
-        "refill",
-        "cancel",
-        "dripfeed",
-    ]
+    names = ["service", "name", "category", "type", "rate", "min", "max"]
+    names += ["refill", "cancel", "dripfeed"]
     headers = "".join(f"<th>{name}</th>" for name in names)
     assert headers in output
     assert "<td>0.90</td><td>10</td><td>1000</td><td>yes</td><td>no</td><td>yes</td>" in output
