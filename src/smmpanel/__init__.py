@@ -39,6 +39,7 @@ from ._models import (
     ServiceList,
     Status,
 )
+from ._results import CancelResults, RefillResults, RefillStatusResults, ResultList, StatusMap
 from ._retry import RetryPolicy
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "AuthenticationError",
     "Balance",
     "CancelResult",
+    "CancelResults",
     "CatalogDiff",
     "Client",
     "ConfigurationError",
@@ -62,9 +64,12 @@ __all__ = [
     "RateLimitError",
     "RefillCreated",
     "RefillResult",
+    "RefillResults",
     "RefillStatus",
     "RefillStatusResult",
+    "RefillStatusResults",
     "ResponseError",
+    "ResultList",
     "RetryPolicy",
     "SMMPanelError",
     "Service",
@@ -72,6 +77,7 @@ __all__ = [
     "ServiceList",
     "Status",
     "StatusChange",
+    "StatusMap",
     "TransportError",
     "WaitTimeout",
     "__version__",

@@ -25,6 +25,7 @@ from ._errors import (
     SMMPanelError,
 )
 from ._models import Id, ItemError
+from ._progress import Progress, ProgressReporter, progress_reporter
 from ._retry import RetryPolicy
 
 __all__ = ["BATCH_SIZE", "POOL_SIZE", "Batch"]
@@ -51,12 +52,18 @@ class Batch(Generic[R]):
     idempotent: bool
     policy: RetryPolicy
 
-    def run(self, ids: Sequence[Id], max_workers: int = 1) -> dict[str, R]:
-        """The result for every id, keyed by its text."""
+    def run(
+        self, ids: Sequence[Id], max_workers: int = 1, progress: Progress = None
+    ) -> dict[str, R]:
+        """The result for every id, keyed by its text; `progress` hears of each chunk."""
         workers = check_workers(max_workers)
         chunks = [list(ids[start : start + BATCH_SIZE]) for start in range(0, len(ids), BATCH_SIZE)]
         workers = min(workers, len(chunks), POOL_SIZE)
-        outcomes = self._in_parallel(chunks, workers) if workers > 1 else self._in_turn(chunks)
+        with progress_reporter(progress, len(ids), self.action) as reporter:
+            if workers > 1:
+                outcomes = self._in_parallel(chunks, workers, reporter)
+            else:
+                outcomes = self._in_turn(chunks, reporter)
         merged: dict[str, R] = {}
         failures: list[tuple[Chunk, SMMPanelError]] = []
         for chunk, outcome in zip(chunks, outcomes, strict=False):
@@ -89,7 +96,7 @@ class Batch(Generic[R]):
             for item in chunk
         }
 
-    def _in_turn(self, chunks: list[Chunk]) -> list[Outcome[R]]:
+    def _in_turn(self, chunks: list[Chunk], reporter: ProgressReporter) -> list[Outcome[R]]:
         outcomes: list[Outcome[R]] = []
         for chunk in chunks:
             try:
@@ -97,15 +104,21 @@ class Batch(Generic[R]):
             except SMMPanelError as stopped:
                 outcomes.append(stopped)
                 break  # later chunks stay unsent
+            reporter.advance(len(chunk))
         return outcomes
 
-    def _in_parallel(self, chunks: list[Chunk], workers: int) -> list[Outcome[R]]:
-        from concurrent.futures import ThreadPoolExecutor  # only parallel batches need it
+    def _in_parallel(
+        self, chunks: list[Chunk], workers: int, reporter: ProgressReporter
+    ) -> list[Outcome[R]]:
+        from concurrent.futures import ThreadPoolExecutor, as_completed  # only needed here
 
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="smmpanel") as pool:
-            futures = [pool.submit(self._chunk, chunk) for chunk in chunks]
+            futures = {pool.submit(self._chunk, chunk): len(chunk) for chunk in chunks}
+            for done in as_completed(futures):  # reported from this thread, as they finish
+                if done.exception() is None:
+                    reporter.advance(futures[done])
         outcomes: list[Outcome[R]] = []
-        for future in futures:
+        for future in futures:  # in the order of the chunks
             raised = future.exception()
             if raised is not None and not isinstance(raised, SMMPanelError):
                 raise raised

@@ -64,7 +64,9 @@ from ._models import (
     id_problem,
 )
 from ._ordercheck import check_order
+from ._progress import Progress
 from ._protocol import ListedReader, read_reply
+from ._results import CancelResults, RefillResults, RefillStatusResults, StatusMap
 from ._retry import DEFAULT_MAX_RETRIES, Decision, RetryPolicy, check_max_retries, decide
 from ._transport import AttemptFailed, Timeout, Transport
 
@@ -356,6 +358,7 @@ class Client:
         timeout: float | None = None,
         clock: Clock | None = None,
         sleep: Sleep | None = None,
+        progress: Progress = None,
     ) -> OrderTracker:
         """Follow many orders until every one is final, yielding a `StatusChange` each
         time an order's status changes (the first sighting counts as one).
@@ -364,20 +367,25 @@ class Client:
         order the panel cannot report on is yielded once with an `ItemError` and dropped.
         After `timeout` seconds `WaitTimeout` is raised; `clock` and `sleep` replace
         `time.monotonic` and `time.sleep`. The returned `OrderTracker` keeps the last
-        status of every order seen in `.seen`, also after a failed poll.
+        status of every order seen in `.seen`, also after a failed poll. `progress` (True
+        for a bar, or a callable taking ``(done, total)``) counts the orders that are final.
         """
-        return OrderTracker(self, orders, poll=poll, timeout=timeout, clock=clock, sleep=sleep)
+        return OrderTracker(
+            self, orders, poll=poll, timeout=timeout, clock=clock, sleep=sleep, progress=progress
+        )
 
     # --- batches -------------------------------------------------------------------
 
     def statuses(
-        self, orders: Iterable[Id], *, max_workers: int = 1
-    ) -> dict[Id, OrderStatus | ItemError]:
+        self, orders: Iterable[Id], *, max_workers: int = 1, progress: Progress = None
+    ) -> StatusMap:
         """The statuses of many orders, keyed by the ids as you passed them.
 
         :param orders: any iterable of ids; repeats are sent once, 100 to a request, and
             an empty one sends nothing.
         :param max_workers: how many requests to send at once.
+        :param progress: True for a progress bar (the ``progress`` extra), or a callable
+            taking ``(done, total)``.
         :returns: an `OrderStatus` per order, or an `ItemError` for one the panel could
             not report on.
         :raises APIError, ResponseError, TransportError: when a whole request failed.
@@ -391,32 +399,42 @@ class Client:
             idempotent=True,
             policy=self._retry_policy,
         )
-        found = batch.run(unique, max_workers)
-        return {given: found[key] for key, forms in spellings.items() for given in forms}
+        found = batch.run(unique, max_workers, progress)
+        return StatusMap((given, found[key]) for key, forms in spellings.items() for given in forms)
 
-    def refills(self, orders: Iterable[Id], *, max_workers: int = 1) -> list[RefillResult]:
+    def refills(
+        self, orders: Iterable[Id], *, max_workers: int = 1, progress: Progress = None
+    ) -> RefillResults:
         """Ask for refills of many orders: one `RefillResult` per order, in the order given.
+        `max_workers` and `progress` work as for `statuses`.
 
         :raises OutcomeUnknownError: some refills may have been created and the answer
             was lost; ``.completed`` and ``.unsent`` say what is known.
         """
-        return self._listed(REFILLS_ACTION, REFILLS, orders, max_workers)
+        return RefillResults(self._listed(REFILLS_ACTION, REFILLS, orders, max_workers, progress))
 
     def refill_statuses(
-        self, refills: Iterable[Id], *, max_workers: int = 1
-    ) -> list[RefillStatusResult]:
-        """The statuses of many refills: one `RefillStatusResult` per refill, in order."""
-        return self._listed(REFILL_STATUSES_ACTION, REFILL_STATUSES, refills, max_workers)
+        self, refills: Iterable[Id], *, max_workers: int = 1, progress: Progress = None
+    ) -> RefillStatusResults:
+        """The statuses of many refills: one `RefillStatusResult` per refill, in order.
+        `max_workers` and `progress` work as for `statuses`."""
+        found = self._listed(
+            REFILL_STATUSES_ACTION, REFILL_STATUSES, refills, max_workers, progress
+        )
+        return RefillStatusResults(found)
 
-    def cancel(self, orders: Iterable[Id], *, max_workers: int = 1) -> list[CancelResult]:
+    def cancel(
+        self, orders: Iterable[Id], *, max_workers: int = 1, progress: Progress = None
+    ) -> CancelResults:
         """Ask the panel to cancel orders: one `CancelResult` per order, in the order given.
+        `max_workers` and `progress` work as for `statuses`.
 
         An accepted request (often ``cancel: 1``) means the panel will try to cancel, not
         that the order is already canceled: check its status later.
 
         :raises OutcomeUnknownError: some cancels may have been sent and the answer lost.
         """
-        return self._listed(CANCEL, CANCELS, orders, max_workers)
+        return CancelResults(self._listed(CANCEL, CANCELS, orders, max_workers, progress))
 
     # --- plumbing --------------------------------------------------------------------
 
@@ -426,6 +444,7 @@ class Client:
         listed: ListedReader[R],
         ids: Iterable[Id],
         max_workers: int,
+        progress: Progress,
     ) -> list[R]:
         field = action.id_field or ""
         unique, _ = _unique_ids(ids, field)
@@ -437,7 +456,7 @@ class Client:
             idempotent=action.idempotent,
             policy=self._retry_policy,
         )
-        found = batch.run(unique, max_workers)
+        found = batch.run(unique, max_workers, progress)
         return [found[str(item)] for item in unique]
 
     def _call(self, action: Action[T], params: Mapping[str, str], ids: list[Id] | None = None) -> T:

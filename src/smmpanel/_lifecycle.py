@@ -16,6 +16,7 @@ from typing import Protocol
 
 from ._errors import InvalidArgumentError, WaitTimeout
 from ._models import Id, ItemError, OrderCreated, OrderStatus
+from ._progress import Progress, progress_reporter
 
 __all__ = ["Clock", "OrderTracker", "Sleep", "StatusChange", "wait"]
 
@@ -97,6 +98,7 @@ class OrderTracker(Iterator[StatusChange]):
         timeout: float | None,
         clock: Clock | None = None,
         sleep: Sleep | None = None,
+        progress: Progress = None,
     ) -> None:
         _check_times(poll, timeout)
         if isinstance(orders, (str, bytes, OrderCreated)) or not isinstance(orders, Iterable):
@@ -112,6 +114,7 @@ class OrderTracker(Iterator[StatusChange]):
         self._deadline = None if timeout is None else self._clock() + timeout
         self._queue: deque[StatusChange] = deque()
         self._polled = False
+        self._progress = progress_reporter(progress, len(self.pending), "track")
 
     def __iter__(self) -> OrderTracker:
         return self
@@ -119,6 +122,7 @@ class OrderTracker(Iterator[StatusChange]):
     def __next__(self) -> StatusChange:
         while not self._queue:
             if not self.pending:
+                self._progress.close()
                 raise StopIteration
             if self._polled:
                 pause = _pause(self._poll, self._deadline, self._clock)
@@ -142,6 +146,7 @@ class OrderTracker(Iterator[StatusChange]):
             self.seen[order] = after
             if isinstance(after, ItemError) or after.status.is_final:
                 self.pending.remove(order)
+        self._progress.update(self._progress.total - len(self.pending))
 
 
 def _order_id(order: object) -> Id:

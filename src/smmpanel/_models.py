@@ -33,6 +33,8 @@ from pydantic_core import core_schema
 from ._errors import shorten
 
 if TYPE_CHECKING:
+    import pandas
+
     from ._catalogdiff import CatalogDiff
 
 Id = int | str
@@ -256,6 +258,11 @@ class PanelModel(BaseModel):
                     fixed[name] = read(fixed[name])
         return cls.model_validate(fixed)
 
+    def _repr_html_(self) -> str:
+        from . import _display  # on first display: _display imports this module
+
+        return _display.model_html(self)
+
 
 class ItemError(PanelModel):
     """The panel's refusal of one item of a batch; ``str(item_error)`` is the message."""
@@ -474,6 +481,19 @@ class ServiceList(list[Service]):
         return ServiceList(
             item for item in self if needle in item.name.lower() or needle in item.category.lower()
         )
+
+    def _repr_html_(self) -> str:
+        from . import _display  # on first display: _display imports this module
+
+        return _display.services_html(self, len(self.invalid))
+
+    def to_dataframe(self) -> pandas.DataFrame:
+        """The catalog as a pandas data frame, one row per service: ``rate`` is float64,
+        ``min`` and ``max`` are Int64, the entries in `invalid` are left out; needs the extra
+        ``pip install "smmpanel[pandas]"``."""
+        from . import _display
+
+        return _display.services_frame(self)
 
 
 @functools.cache
