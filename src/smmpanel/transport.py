@@ -129,6 +129,8 @@ class Transport:
             except _Retryable as failed:
                 wait = self.retry.wait(retries_done, failed.retry_after)
                 if wait is None:
+                    if isinstance(failed.final, TransportError):
+                        failed.final.attempts = retries_done + 1
                     raise failed.final from failed.final.__cause__
                 self._pause(action, failed.reason, wait)
                 retries_done += 1
