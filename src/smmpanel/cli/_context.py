@@ -66,10 +66,8 @@ class Context:
         """Mark a write to the panel as in flight while the block runs."""
         shown = {name: str(value) for name, value in params.items() if value is not None}
         self.in_flight = (action, shown)
-        try:
-            yield
-        finally:
-            self.in_flight = None
+        yield  # left set when the block raises: Ctrl-C reports what may have been sent
+        self.in_flight = None
 
     def warn(self, message: str) -> None:
         """A warning on stderr (a JSON line with ``--json``)."""

@@ -15,8 +15,8 @@ from ..models import ItemError, Service, ServiceList
 ELLIPSIS = "\u2026"
 SERVICE_HEADERS = ("ID", "NAME", "CATEGORY", "TYPE", "RATE/1000", "MIN-MAX", "REFILL",
                    "CANCEL", "DRIP")  # fmt: skip
-_SHRINKABLE = (1, 2, 3)  # name, category, type: cut these first, widest first
-_NARROWEST = 8
+# The columns that may be cut (name, category, type), and how narrow each may get.
+_SHRINKABLE = {1: 10, 2: 6, 3: 5}
 
 
 @dataclass(frozen=True)
@@ -108,12 +108,11 @@ def table(headers: list[str], rows: list[list[str]], width: int | None = None) -
 
 def _fit(widths: list[int], width: int) -> list[int]:
     widths = list(widths)
-    shrinkable = [index for index in _SHRINKABLE if index < len(widths)]
     while sum(widths) + 2 * (len(widths) - 1) > width:
-        widest = max(shrinkable, key=lambda index: widths[index], default=None)
-        if widest is None or widths[widest] <= _NARROWEST:
+        cuttable = [i for i, least in _SHRINKABLE.items() if i < len(widths) and widths[i] > least]
+        if not cuttable:
             break
-        widths[widest] -= 1
+        widths[max(cuttable, key=lambda index: widths[index])] -= 1
     return widths
 
 
