@@ -125,6 +125,11 @@ def resolve(
         chosen = (url or profile.url, key or profile.key)
     else:
         chosen = (url or env_url or profile.url, key or env_key or profile.key)
+    if chosen[1] is None and profile.key_env is not None:
+        raise UsageError(
+            f"{config.path}: [panels.{profile.name}] takes its key from ${profile.key_env},"
+            " which is not set"
+        )
     return Target(chosen[0], chosen[1], profile.name, profile.insecure_http)
 
 
