@@ -87,8 +87,10 @@ def _run(context: Context) -> int:
     result = spec.run(context)
     _print(context, result)
     failed, total = failures(result)
-    if failed:
-        context.warn(f"{failed} of {total} {'entries' if total > 1 else 'entry'} failed")
+    if failed and isinstance(result, ServiceList):
+        context.warn(f"{failed} of the panel's {total} catalog entries could not be read")
+    elif failed:
+        context.warn(f"{failed} of {total} refused or unreadable")
     return batch_exit(failed, total)
 
 
