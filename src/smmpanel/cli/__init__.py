@@ -72,6 +72,9 @@ def main(
         return EXIT_INTERRUPTED
     except SMMPanelError as error:
         return _failed(error, context, wants_json, streams)
+    except BrokenPipeError:  # e.g. `smmpanel services | head`: the reader has gone
+        _silence_stdout()
+        return EXIT_OK
     except SystemExit as leaving:  # --help and --version
         return leaving.code if isinstance(leaving.code, int) else EXIT_OK
     finally:
@@ -135,6 +138,15 @@ def _failed(
 def _report(explained: Explained, wants_json: bool, streams: tuple[TextIO, TextIO, TextIO]) -> None:
     text = as_json(explained.as_json(), indent=None) if wants_json else explained.as_text()
     print(text, file=streams[2], flush=True)
+
+
+def _silence_stdout() -> None:
+    # Python would otherwise report the broken pipe again when it flushes at exit.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _end_of_options(args: list[str]) -> int:

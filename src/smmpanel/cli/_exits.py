@@ -23,7 +23,7 @@ EXIT_INTERRUPTED = 130
 EXIT_CODES_HELP = """\
 exit codes:
   0    everything succeeded
-  1    the panel refused (an API error)
+  1    the panel refused (an API error, or every item of a batch)
   2    usage error: a bad argument, option or configuration; nothing was sent
   3    the outcome is unknown: a write may have reached the panel
   4    a batch partly failed: some items were refused or unreadable

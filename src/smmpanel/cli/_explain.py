@@ -77,7 +77,7 @@ def explain(error: SMMPanelError, *, action: str | None, url: str | None) -> Exp
 def interrupted(action: str | None, params: dict[str, str] | None) -> Explained:
     """The report of a Ctrl-C; when a write was in flight, it may have reached the panel."""
     if action is None or params is None:
-        return Explained("Interrupted", "interrupted; no order or change was being sent", None, None)
+        return Explained("Interrupted", "interrupted; no order or change was being sent")
     lost = OutcomeUnknownError(action, params, "interrupted")
     return Explained("Interrupted", str(lost), action, _check_orders_hint(action))
 
