@@ -483,6 +483,8 @@ class Client:
                     network = isinstance(failed.error, TransportError)
                     raise lost from (failed.error.__cause__ if network else failed.error)
                 if decision is Decision.RAISE:
+                    if isinstance(failed.error, TransportError):
+                        failed.error.attempts = retries_done + 1
                     raise failed.error from failed.error.__cause__
                 logger.info("retrying %s after %s in %.2f s", action.name, failed.reason, wait)
                 self._retry_policy.sleep(wait or 0.0)

@@ -165,7 +165,10 @@ class InsecureTransportWarning(UserWarning):
 
 
 class TransportError(SMMPanelError):
-    """The request could not be completed over the network."""
+    """The request could not be completed over the network; `attempts` says how many
+    times it was tried."""
+
+    attempts: int = 1
 
 
 class OutcomeUnknownError(SMMPanelError):
