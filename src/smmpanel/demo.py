@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from ._client import Client
 from ._errors import APIError
-from ._models import ItemError, ServiceList
+from ._models import Id, ItemError, ServiceList
 
 if TYPE_CHECKING:
     from .testing import FakePanel
@@ -65,58 +65,71 @@ def tour_of_fake_panel(panel: FakePanel) -> None:
         show_balance(client)
         services = client.services()
         show_catalog(services)
+        orders = place_orders(client, services)
+        follow_orders(panel, client, services, orders)
 
-        step("A default order, for a service that offers refills")
-        followers = next(s for s in services if s.type == "Default" and s.refill)
-        first = client.add(followers.service, "https://instagram.com/example", 1000)
-        print(f"Order {first.order}: 1000 x {followers.name}")
 
-        step("A drip-feed order: 5 runs of 200, one every 30 minutes")
-        drip = next(s for s in services if s.dripfeed)
-        dripped = client.add(drip.service, "https://instagram.com/p/abc", 200, runs=5, interval=30)
-        print(f"Order {dripped.order}: {drip.name}")
+def place_orders(client: Client, services: ServiceList) -> list[Id]:
+    """Place a default, a drip-feed and a custom-comments order; their ids."""
+    step("A default order, for a service that offers refills")
+    followers = next(s for s in services if s.type == "Default" and s.refill)
+    first = client.add(followers.service, "https://instagram.com/example", 1000)
+    print(f"Order {first.order}: 1000 x {followers.name}")
 
-        step("Custom comments: one comment per line, the quantity follows from them")
-        commented = next(s for s in services if s.type == "Custom Comments")
-        comments = [
-            "Love this!", "Great shot", "Where was this taken?", "Amazing colours",
-            "So good", "Wow", "Beautiful", "Need to go there", "Perfect light", "Saved it",
-        ][: max(commented.min, 1)]  # fmt: skip
-        talk = client.add(commented.service, "https://instagram.com/p/abc", comments=comments)
-        print(f"Order {talk.order}: {len(comments)} comments")
+    step("A drip-feed order: 5 runs of 200, one every 30 minutes")
+    drip = next(s for s in services if s.dripfeed)
+    dripped = client.add(drip.service, "https://instagram.com/p/abc", 200, runs=5, interval=30)
+    print(f"Order {dripped.order}: {drip.name}")
 
-        step("All three in one request (an unknown id is an error item, not an exception)")
-        orders = [first.order, dripped.order, talk.order]
-        show_statuses(client, [*orders, 999_999_999])
+    step("Custom comments: one comment per line, the quantity follows from them")
+    commented = next(s for s in services if s.type == "Custom Comments")
+    comments = [
+        "Love this!", "Great shot", "Where was this taken?", "Amazing colours",
+        "So good", "Wow", "Beautiful", "Need to go there", "Perfect light", "Saved it",
+    ][: max(commented.min, 1)]  # fmt: skip
+    talk = client.add(commented.service, "https://instagram.com/p/abc", comments=comments)
+    print(f"Order {talk.order}: {len(comments)} comments")
 
-        step("Two hours later: one order done, one delivered only in part (and refunded)")
-        panel.advance(7200)
-        panel.complete(int(first.order))
-        panel.complete(int(dripped.order), remains=120)
-        show_statuses(client, orders)
+    step("All three in one request (an unknown id is an error item, not an exception)")
+    orders = [first.order, dripped.order, talk.order]
+    show_statuses(client, [*orders, 999_999_999])
+    return orders
 
-        step("Refill the completed order, and follow the refill")
-        refill = client.refill(first.order)
-        status = client.refill_status(refill.refill).status
-        print(f"Refill {refill.refill} requested; status: {status}")
-        panel.advance(3600)
-        for result in client.refill_statuses([refill.refill]):
-            print(f"Refill {result.refill}: {result.status}")
 
-        step("Place an order, then change your mind")
-        cancellable = next(s for s in services if s.cancel and s.type == "Default")
-        spare = client.add(cancellable.service, "https://instagram.com/example", cancellable.min)
-        for canceled in client.cancel([spare.order]):
-            verdict = canceled.cancel if canceled.ok else f"refused: {canceled.cancel}"
-            print(f"Order {canceled.order}: cancel request {verdict}")
-        print(f"Order {spare.order} is now {client.status(spare.order).status}")
+def follow_orders(
+    panel: FakePanel, client: Client, services: ServiceList, orders: list[Id]
+) -> None:
+    """Move the panel's clock, then refill, cancel, and show an error."""
+    first, dripped = orders[0], orders[1]
+    followers = next(s for s in services if s.type == "Default" and s.refill)
+    step("Two hours later: one order done, one delivered only in part (and refunded)")
+    panel.advance(7200)
+    panel.complete(int(first))
+    panel.complete(int(dripped), remains=120)
+    show_statuses(client, orders)
 
-        step("Errors are exceptions with the panel's own message")
-        try:
-            client.add(followers.service, "https://instagram.com/example", 1)
-        except APIError as error:
-            print(f"{type(error).__name__}: {error}")
-        show_balance(client)
+    step("Refill the completed order, and follow the refill")
+    refill = client.refill(first)
+    status = client.refill_status(refill.refill).status
+    print(f"Refill {refill.refill} requested; status: {status}")
+    panel.advance(3600)
+    for result in client.refill_statuses([refill.refill]):
+        print(f"Refill {result.refill}: {result.status}")
+
+    step("Place an order, then change your mind")
+    cancellable = next(s for s in services if s.cancel and s.type == "Default")
+    spare = client.add(cancellable.service, "https://instagram.com/example", cancellable.min)
+    for canceled in client.cancel([spare.order]):
+        verdict = canceled.cancel if canceled.ok else f"refused: {canceled.cancel}"
+        print(f"Order {canceled.order}: cancel request {verdict}")
+    print(f"Order {spare.order} is now {client.status(spare.order).status}")
+
+    step("Errors are exceptions with the panel's own message")
+    try:
+        client.add(followers.service, "https://instagram.com/example", 1)
+    except APIError as error:
+        print(f"{type(error).__name__}: {error}")
+    show_balance(client)
 
 
 def step(title: str) -> None:
