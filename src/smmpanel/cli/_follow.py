@@ -99,12 +99,14 @@ def renderer(stream: TextIO, orders: list[Id], *, json: bool) -> Renderer:
 
 
 def describe(status: OrderStatus | ItemError) -> str:
-    """A status for people: ``In progress, 700 remaining`` or ``error: ...``."""
+    """A status for people: ``In progress, 700 remaining``, ``Partial, 40 not delivered``
+    or ``error: ...``."""
     if isinstance(status, ItemError):
         return f"error: {status}"
-    if status.remains and status.status != "Completed":
-        return f"{status.status}, {status.remains} remaining"
-    return str(status.status)
+    if not status.remains or status.status == "Completed":
+        return str(status.status)
+    left = "not delivered" if status.status.is_final else "remaining"
+    return f"{status.status}, {status.remains} {left}"
 
 
 def change_line(change: StatusChange) -> str:
