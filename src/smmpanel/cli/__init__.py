@@ -19,13 +19,14 @@ from ._exits import (
     EXIT_OK,
     EXIT_OUTCOME_UNKNOWN,
     EXIT_PARTIAL,
+    EXIT_TIMEOUT,
     EXIT_UNREACHABLE,
     EXIT_USAGE,
     batch_exit,
     exit_code,
 )
 from ._explain import Explained, explain, interrupted
-from ._output import as_json, readable
+from ._output import Exit, as_json, readable
 from ._parser import build_parser, parse
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "EXIT_OK",
     "EXIT_OUTCOME_UNKNOWN",
     "EXIT_PARTIAL",
+    "EXIT_TIMEOUT",
     "EXIT_UNREACHABLE",
     "EXIT_USAGE",
     "main",
@@ -87,6 +89,10 @@ def _run(context: Context) -> int:
         build_parser().print_help(context.stderr)
         return EXIT_USAGE
     result = spec.run(context)
+    if isinstance(result, Exit):
+        if result.result is not None:
+            _print(context, result.result)
+        return result.code
     _print(context, result)
     failed, total = failures(result)
     if failed and isinstance(result, ServiceList):

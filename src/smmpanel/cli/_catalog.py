@@ -1,16 +1,18 @@
-"""The services view: filters, sorting, and the catalog saved to a file."""
+"""The services view: filters, sorting, the catalog saved to a file, and what changed
+since a saved catalog."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import tempfile
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
-from .. import Service, ServiceList
+from .. import CatalogDiff, PriceChange, Service, ServiceChange, ServiceList
 from ._exits import UsageError
-from ._output import as_json
+from ._output import Report, as_json, plain, table
 from ._values import rate
 
 SORT_KEYS = ("rate", "id", "name")
@@ -71,11 +73,78 @@ def save_catalog(catalog: ServiceList, path: str) -> None:
 
 
 def load_catalog(path: str) -> ServiceList:
-    """Read a catalog saved with ``--save``."""
+    """Read a catalog saved with ``--save`` (or a saved raw ``services`` answer)."""
     try:
-        items = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise UsageError(f"cannot read the catalog {path}: {exc}") from None
-    if not isinstance(items, list):
-        raise UsageError(f"{path} is not a saved catalog (a JSON list of services)")
-    return ServiceList.from_items(items)
+        return ServiceList.load(path)
+    except OSError as exc:
+        raise UsageError(f"cannot read the catalog {path}: {exc.strerror or exc}") from None
+    except ValueError:
+        raise UsageError(f"{path} is not a saved catalog (a JSON list of services)") from None
+
+
+DIFF_HEADERS = ["CHANGE", "ID", "NAME", "DETAIL"]
+_DIFF_SHRINKABLE = {2: 10}  # only the name is cut: the change and its detail are the point
+
+
+def changes_report(older: ServiceList, newer: ServiceList, width: int | None = None) -> Report:
+    """What changed from `older` to `newer`: price rises first (largest first), then the
+    services removed, added, price drops, and other changes."""
+    found = older.diff(newer)
+    rows = [*_price_rows(found, rises=True), *_gone_rows(found), *_price_rows(found, rises=False)]
+    rows += [("changed", item) for item in found.changed if "rate" not in item.fields]
+    data = {
+        "added": plain(found.added),
+        "removed": plain(found.removed),
+        "changed": [_change_json(item) for kind, item in rows if isinstance(item, ServiceChange)],
+    }
+    if not found:
+        return Report(data, "no changes")
+    cells = [_diff_cells(kind, item) for kind, item in rows]
+    return Report(data, table(DIFF_HEADERS, cells, width, shrinkable=_DIFF_SHRINKABLE))
+
+
+Row = tuple[str, "Service | ServiceChange"]
+
+
+def _price_rows(found: CatalogDiff, *, rises: bool) -> list[Row]:
+    moves = [item for item in found.changed if "rate" in item.fields]
+    moves = [item for item in moves if (item.after.rate > item.before.rate) == rises]
+    # A rise from a rate of 0 has no percentage: it sorts as the largest.
+    moves.sort(key=lambda item: _percent(item) or Decimal("Infinity"), reverse=rises)
+    return [("price up" if rises else "price down", item) for item in moves]
+
+
+def _gone_rows(found: CatalogDiff) -> list[Row]:
+    rows: list[Row] = [("removed", item) for item in found.removed]
+    return rows + [("added", item) for item in found.added]
+
+
+def _percent(change: ServiceChange) -> Decimal | None:
+    return PriceChange(change.before, change.after).percent
+
+
+def _diff_cells(kind: str, item: Service | ServiceChange) -> list[str]:
+    if isinstance(item, Service):
+        at = f"{item.rate} per 1000, {item.min}-{item.max}"
+        return [kind, str(item.service), item.name, f"{'was' if kind == 'removed' else 'new'} {at}"]
+    shown = []
+    for name in item.fields:
+        before, after = getattr(item.before, name), getattr(item.after, name)
+        if name == "rate":
+            percent = _percent(item)
+            moved = "from 0" if percent is None else f"{percent:+}%"
+            shown.append(f"rate {before} -> {after} ({moved})")
+        else:
+            shown.append(f"{name} {before} -> {after}")
+    return [kind, str(item.service), item.after.name, ", ".join(shown)]
+
+
+def _change_json(change: ServiceChange) -> dict[str, Any]:
+    percent = _percent(change) if "rate" in change.fields else None
+    return {
+        "service": change.service,
+        "fields": list(change.fields),
+        "before": plain(change.before),
+        "after": plain(change.after),
+        "rate_change_percent": None if percent is None else str(percent),
+    }

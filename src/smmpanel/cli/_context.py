@@ -49,7 +49,10 @@ class Context:
                 warn=self.warn,
             )
             self._start_logging()
-            timeout = {} if self.args.timeout is None else {"timeout": self.args.timeout}
+            # For track and wait, --timeout limits the whole wait, not each request.
+            waits = getattr(getattr(self.args, "command_spec", None), "waits", False)
+            limit = None if waits else self.args.timeout
+            timeout = {} if limit is None else {"timeout": limit}
             self._client = Client(
                 self.target.url or "",
                 self.target.key or "",

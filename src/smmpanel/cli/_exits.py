@@ -10,6 +10,7 @@ from .. import (
     ResponseError,
     SMMPanelError,
     TransportError,
+    WaitTimeout,
 )
 
 EXIT_OK = 0
@@ -18,6 +19,7 @@ EXIT_USAGE = 2
 EXIT_OUTCOME_UNKNOWN = 3
 EXIT_PARTIAL = 4
 EXIT_UNREACHABLE = 5
+EXIT_TIMEOUT = 6
 EXIT_INTERRUPTED = 130
 
 EXIT_CODES_HELP = """\
@@ -26,8 +28,10 @@ exit codes:
   1    the panel refused (an API error, or every item of a batch)
   2    usage error: a bad argument, option or configuration; nothing was sent
   3    the outcome is unknown: a write may have reached the panel
-  4    a batch partly failed: some items were refused or unreadable
+  4    a batch partly failed: some items were refused or unreadable; or an order
+       followed by track or wait ended Partial, Canceled or Refunded
   5    the panel could not be reached, or answered unreadably
+  6    track or wait gave up: the orders were not final within --timeout
   130  interrupted (Ctrl-C)"""
 
 
@@ -45,6 +49,8 @@ def exit_code(error: BaseException) -> int:
         return EXIT_OUTCOME_UNKNOWN
     if isinstance(error, (UsageError, ConfigurationError, InvalidArgumentError)):
         return EXIT_USAGE
+    if isinstance(error, WaitTimeout):
+        return EXIT_TIMEOUT
     if isinstance(error, (TransportError, ResponseError)):
         return EXIT_UNREACHABLE
     if isinstance(error, KeyboardInterrupt):

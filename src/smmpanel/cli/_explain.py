@@ -19,6 +19,7 @@ from .. import (
     ResponseError,
     SMMPanelError,
     TransportError,
+    WaitTimeout,
 )
 
 API_PATH_HINT = "the url should end with the panel's API path, such as /api/v2"
@@ -62,6 +63,8 @@ def explain(error: SMMPanelError, *, action: str | None, url: str | None) -> Exp
         return Explained(name, str(error), error.action, _check_orders_hint(error.action))
     if isinstance(error, TransportError):
         return Explained(name, network_message(error, url), action, None)
+    if isinstance(error, WaitTimeout):
+        return Explained(name, str(error), action, still_pending(error))
     if isinstance(error, ResponseError):
         return Explained(name, str(error), action, response_hint(error))
     if isinstance(error, AuthenticationError):
@@ -80,6 +83,16 @@ def interrupted(action: str | None, params: dict[str, str] | None) -> Explained:
         return Explained("Interrupted", "interrupted; no order or change was being sent")
     lost = OutcomeUnknownError(action, params, "interrupted")
     return Explained("Interrupted", str(lost), action, _check_orders_hint(action))
+
+
+def still_pending(error: WaitTimeout, shown: int = 10) -> str:
+    """Which orders were not final yet, with their last status, and what to do."""
+    items = [
+        f"{order} ({getattr(last, 'status', 'not seen yet')})"
+        for order, last in list(error.pending.items())[:shown]
+    ]
+    more = f" and {len(error.pending) - shown} more" if len(error.pending) > shown else ""
+    return f"not final yet: {', '.join(items)}{more}; give a larger --timeout to wait longer"
 
 
 def network_message(error: TransportError, url: str | None) -> str:

@@ -6,9 +6,11 @@ import argparse
 from decimal import Decimal
 from typing import Any
 
-from .. import InvalidArgumentError, OrderCreated, Service
+from .. import Client, InvalidArgumentError, OrderCreated, Service, SMMPanelError
+from .._ordercheck import check_order, rule_for
 from ._context import Context
 from ._exits import Declined
+from ._output import ELLIPSIS
 from ._values import count, order_params, parse_id
 
 
@@ -37,14 +39,14 @@ def add_order(ctx: Context) -> OrderCreated:
     extras = order_params(args.param)
     client = ctx.client()
     service = find_service(client.services(), args.service)
-    _check(service, args.quantity, runs=args.runs, interval=args.interval, **extras)
-    confirm(ctx, service)
+    check(service, args, extras)  # before asking: a question about a bad order is no use
+    confirm(ctx, service, extras, client)
     order = {"service": service.service, "link": args.link, "quantity": args.quantity,
              "runs": args.runs, "interval": args.interval, **extras}  # fmt: skip
     with ctx.sending("add", order):
-        # Passing the Service itself once Client.add takes one lets the client check it too.
+        # Given the Service, the client checks the order again before sending it.
         return client.add(
-            service.service,
+            service,
             args.link,
             args.quantity,
             runs=args.runs,
@@ -64,33 +66,40 @@ def find_service(catalog: list[Service], wanted: str) -> Service:
     )
 
 
-def _check(
+def check(service: Service, args: argparse.Namespace, extras: dict[str, Any]) -> None:
+    """Check the order against the service before anything is sent; raises
+    `InvalidArgumentError` (a usage error) naming the problem."""
+    check_order(
+        service,
+        args.quantity,
+        runs=args.runs,
+        interval=args.interval,
+        params={"link": args.link, **extras},
+        require_link=True,
+    )
+
+
+def estimate(
+    service: Service, quantity: int | None, runs: int | None, extras: dict[str, Any]
+) -> Decimal | None:
+    """The estimated charge of the order, or None when it cannot be priced (a
+    subscription, say, is charged per post)."""
+    rule = rule_for(service.type)
+    if quantity is None and rule is not None and rule.quantity == "lines" and rule.lines:
+        text = str(extras.get(rule.lines, ""))
+        quantity = sum(1 for line in text.splitlines() if line.strip())
+    try:
+        return service.cost(quantity, runs)
+    except InvalidArgumentError:
+        return None
+
+
+def summary(
     service: Service,
-    quantity: int | None,
-    *,
-    runs: int | None,
-    interval: int | None,
-    **params: Any,
-) -> None:
-    """Check the order against the service before anything is sent.
-
-    Placeholder: becomes ``service.check_order(quantity, runs=runs, interval=interval,
-    **params)`` once the order-lifecycle tools land; until then the panel checks it.
-    """
-    del service, quantity, runs, interval, params
-
-
-def _estimate(service: Service, quantity: int | None, runs: int | None) -> Decimal | None:
-    """The estimated charge of the order, or None when unknown.
-
-    Placeholder: becomes ``service.cost(quantity, runs)`` once the order-lifecycle tools
-    land; until then it computes nothing and the summary shows no estimate.
-    """
-    del service, quantity, runs
-    return None
-
-
-def summary(service: Service, args: argparse.Namespace) -> list[str]:
+    args: argparse.Namespace,
+    extras: dict[str, Any] | None = None,
+    currency: str | None = None,
+) -> list[str]:
     """What the confirmation shows: the service, the link, the quantity and the charge."""
     lines = [
         f"service:  {service.service}  {service.name}",
@@ -101,20 +110,38 @@ def summary(service: Service, args: argparse.Namespace) -> list[str]:
     ]
     if args.runs is not None:
         lines.append(f"runs:     {args.runs} every {args.interval or '?'} min")
-    estimate = _estimate(service, args.quantity, args.runs)
-    if estimate is not None:
-        lines.append(f"estimated charge: {estimate}")
+    for name, value in (extras or {}).items():
+        shown = str(value).replace("\n", " | ")
+        lines.append(f"{name + ':':<9} {shown if len(shown) <= 60 else shown[:59] + ELLIPSIS}")
+    charge = estimate(service, args.quantity, args.runs, extras or {})
+    if charge is not None:
+        lines.append(f"estimated charge: {charge}{f' {currency}' if currency else ''}")
     return lines
 
 
-def confirm(ctx: Context, service: Service) -> None:
+def confirm(
+    ctx: Context,
+    service: Service,
+    extras: dict[str, Any] | None = None,
+    client: Client | None = None,
+) -> None:
     """Ask before placing the order when stdin is a terminal and ``--yes`` was not given;
-    raises `Declined` unless the answer is yes."""
+    raises `Declined` unless the answer is yes. With `client`, the estimated charge is
+    shown in the account's currency."""
     if ctx.args.yes or not ctx.stdin.isatty():
         return
-    for line in summary(service, ctx.args):
+    currency = None if client is None else _currency(client)
+    for line in summary(service, ctx.args, extras, currency):
         print(line, file=ctx.stderr)
     print("Place this order? [y/N] ", end="", file=ctx.stderr, flush=True)
     answer = ctx.stdin.readline().strip().lower()
     if answer not in ("y", "yes"):
         raise Declined("the order was not placed")
+
+
+def _currency(client: Client) -> str | None:
+    """The account's currency, for the estimate; one cheap read, and none is fine."""
+    try:
+        return client.balance().currency
+    except SMMPanelError:
+        return None

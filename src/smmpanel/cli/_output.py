@@ -20,6 +20,14 @@ _SHRINKABLE = {1: 10, 2: 6, 3: 5}
 
 
 @dataclass(frozen=True)
+class Exit:
+    """A result with its own exit code; `result` (when not None) is printed as usual."""
+
+    code: int
+    result: Any = None
+
+
+@dataclass(frozen=True)
 class Report:
     """A result with its own text for people; `data` is what ``--json`` prints."""
 
@@ -92,12 +100,19 @@ def _service_row(service: Service) -> list[str]:
     ]
 
 
-def table(headers: list[str], rows: list[list[str]], width: int | None = None) -> str:
-    """Columns padded to line up; with `width`, the shrinkable columns are cut so that no
-    line is wider than `width` (as far as they can be cut)."""
+def table(
+    headers: list[str],
+    rows: list[list[str]],
+    width: int | None = None,
+    *,
+    shrinkable: dict[int, int] | None = None,
+) -> str:
+    """Columns padded to line up; with `width`, the shrinkable columns (by index, with the
+    narrowest each may get; the catalog's name, category and type by default) are cut so
+    that no line is wider than `width` (as far as they can be cut)."""
     widths = [max(len(cell) for cell in column) for column in zip(headers, *rows, strict=True)]
     if width is not None:
-        widths = _fit(widths, width)
+        widths = _fit(widths, width, _SHRINKABLE if shrinkable is None else shrinkable)
     return "\n".join(
         "  ".join(
             _cut(cell, size).ljust(size) for cell, size in zip(row, widths, strict=True)
@@ -106,10 +121,10 @@ def table(headers: list[str], rows: list[list[str]], width: int | None = None) -
     )
 
 
-def _fit(widths: list[int], width: int) -> list[int]:
+def _fit(widths: list[int], width: int, shrinkable: dict[int, int]) -> list[int]:
     widths = list(widths)
     while sum(widths) + 2 * (len(widths) - 1) > width:
-        cuttable = [i for i, least in _SHRINKABLE.items() if i < len(widths) and widths[i] > least]
+        cuttable = [i for i, least in shrinkable.items() if i < len(widths) and widths[i] > least]
         if not cuttable:
             break
         widths[max(cuttable, key=lambda index: widths[index])] -= 1

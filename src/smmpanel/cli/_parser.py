@@ -21,6 +21,12 @@ Output is readable by default and JSON with --json. Commands that take ids accep
 "-" to read them from stdin, one per line or comma-separated."""
 
 
+TIMEOUT_HELP = "seconds to wait for the panel's answer (for track and wait: see their help)"
+WAIT_TIMEOUT_HELP = (
+    "give up after this many seconds with exit 6 if the orders are not final (default: no limit)"
+)
+
+
 class Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are raised as `UsageError`, so that ``--json``
     can report them as JSON."""
@@ -49,13 +55,15 @@ def build_parser() -> Parser:
     # given before it.
     options = Parser(add_help=False, argument_default=argparse.SUPPRESS)
     _add_options(options, suppress=True)
+    waiting = Parser(add_help=False, argument_default=argparse.SUPPRESS)
+    _add_options(waiting, suppress=True, timeout_help=WAIT_TIMEOUT_HELP)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for command in COMMANDS:
         sub = commands.add_parser(
             command.name,
             help=command.help,
             description=command.help,
-            parents=[options],
+            parents=[waiting if command.waits else options],
             epilog=EXIT_CODES_HELP,
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
@@ -66,7 +74,9 @@ def build_parser() -> Parser:
     return parser
 
 
-def _add_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+def _add_options(
+    parser: argparse.ArgumentParser, *, suppress: bool, timeout_help: str = TIMEOUT_HELP
+) -> None:
     def default(value: Any) -> Any:
         return argparse.SUPPRESS if suppress else value
 
@@ -81,7 +91,7 @@ def _add_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     )
     parser.add_argument("--json", action="store_true", default=default(False), help="print JSON")
     parser.add_argument(
-        "--timeout", type=seconds, default=default(None), help="seconds to wait for the panel"
+        "--timeout", type=seconds, default=default(None), metavar="SECONDS", help=timeout_help
     )
     parser.add_argument(
         "-v",
