@@ -12,13 +12,14 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote, quote_plus
 
+from actions_support import LINK
+
 from smmpanel import Client, RetryPolicy
 from smmpanel.testing import FakePanel
 
 START_BALANCE = Decimal("1000.00")
 TIMEOUT = (1.0, 0.5)
 """Small enough that a stalled answer costs half a second, never the 30 s default."""
-LINK = "https://instagram.com/p/very-private-link-7f3a"
 _batches = itertools.count(1)
 
 
@@ -133,35 +134,3 @@ def assert_no_secret(texts: list[str], key: str, where: str) -> None:
     for text in texts:
         for form in forms:
             assert form not in text, f"the api key ({form!r}) leaked in {where}: {text[:300]!r}"
-
-
-# --- the ten calls ----------------------------------------------------------------------------
-
-Call = Callable[[Client], Any]
-CALLS: dict[str, Call] = {
-    "services": lambda c: c.services(),
-    "balance": lambda c: c.balance(),
-    "add": lambda c: c.add(1, LINK, 100),
-    "status": lambda c: c.status(1),
-    "statuses": lambda c: c.statuses([1, 2]),
-    "refill": lambda c: c.refill(1),
-    "refills": lambda c: c.refills([1, 2]),
-    "refill_status": lambda c: c.refill_status(1),
-    "refill_statuses": lambda c: c.refill_statuses([1, 2]),
-    "cancel": lambda c: c.cancel([1, 2]),
-}
-"""The ten methods, on ids 1 and 2 (for a mocked panel that answers anything)."""
-WRITE_NAMES = ("add", "refill", "refills", "cancel")
-READ_NAMES = ("services", "balance", "status", "statuses", "refill_status", "refill_statuses")
-ACTION_OF = {
-    "services": "services",
-    "balance": "balance",
-    "add": "add",
-    "status": "status",
-    "statuses": "status",
-    "refill": "refill",
-    "refills": "refill",
-    "refill_status": "refill_status",
-    "refill_statuses": "refill_status",
-    "cancel": "cancel",
-}

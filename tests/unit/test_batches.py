@@ -9,7 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from unit_support import SEED_STATUS, URL, form_of, ids_sent, reply, reply_by_ids
+from actions_support import SEED_STATUS
+from unit_support import URL, form_of, ids_sent, reply, reply_by_ids
 
 from smmpanel import (
     AuthenticationError,

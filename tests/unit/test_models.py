@@ -11,7 +11,8 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from unit_support import SEED_SERVICES, reply
+from actions_support import SEED_SERVICES
+from unit_support import reply
 
 from smmpanel import (
     Balance,
