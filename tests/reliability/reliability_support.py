@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import itertools
-import json
 import socket
 from collections import Counter
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
-from urllib.parse import quote, quote_plus
-
-from actions_support import LINK
 
 from smmpanel import Client, RetryPolicy
 from smmpanel.testing import FakePanel
@@ -90,47 +85,3 @@ def check_ledger(panel: FakePanel, start: Decimal = START_BALANCE) -> None:
         assert per_order.get(order_id, Decimal(0)) == -order.charge, (order_id, order)
     assert sum((m.amount for m in movements), Decimal(0)) == panel.balance - start
     assert start - panel.balance == sum((o.charge for o in known.values()), Decimal(0))
-
-
-# --- the api key, in every form it could leak in --------------------------------------------
-
-
-def secret_forms(key: str) -> list[str]:
-    """The key as sent, url-encoded both ways, JSON-escaped (PHP style too), and a
-    distinctive middle part in case something cut it."""
-    in_json = json.dumps(key)[1:-1]
-    middle = key[len(key) // 4 : len(key) // 4 + 12]
-    forms = {key, quote_plus(key), quote(key, safe=""), in_json, in_json.replace("/", "\\/")}
-    forms.update({middle, quote_plus(middle)})
-    return sorted(forms)
-
-
-def chain(error: BaseException) -> Iterator[BaseException]:
-    """`error` and every exception behind it (``__cause__`` and ``__context__``)."""
-    seen: set[int] = set()
-    todo = [error]
-    while todo:
-        current = todo.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield current
-        todo.extend(e for e in (current.__cause__, current.__context__) if e is not None)
-
-
-def texts_of_error(error: BaseException) -> list[str]:
-    """Every text a user could see of an exception and those behind it."""
-    texts: list[str] = []
-    for current in chain(error):
-        texts += [str(current), repr(current), repr(current.args)]
-        for name in ("body", "message", "reason", "params", "completed", "retry_after"):
-            if hasattr(current, name):
-                texts.append(repr(getattr(current, name)))
-    return texts
-
-
-def assert_no_secret(texts: list[str], key: str, where: str) -> None:
-    forms = secret_forms(key)
-    for text in texts:
-        for form in forms:
-            assert form not in text, f"the api key ({form!r}) leaked in {where}: {text[:300]!r}"

@@ -12,7 +12,8 @@ from email.utils import formatdate
 from typing import Any
 
 import pytest
-from reliability_support import ACTION_OF, READ_NAMES, Prepared, client_for, prepare, requests_for
+from actions_support import READS, wire_name
+from reliability_support import Prepared, client_for, prepare, requests_for
 
 from smmpanel import (
     ItemError,
@@ -97,18 +98,18 @@ def read_call(
 
 
 @pytest.mark.parametrize("fault_id", ONCE)
-@pytest.mark.parametrize("name", READ_NAMES)
+@pytest.mark.parametrize("name", READS)
 def test_a_fault_that_happens_once_is_cured_by_a_retry(
     panel: FakePanel, slept: list[float], name: str, fault_id: str
 ) -> None:
     ids = prepare(panel)
     call, check = read_call(name, ids, panel)
     fault, options, _ = FAULTS[fault_id]
-    panel.inject(fault, action=ACTION_OF[name], times=1, **options)
+    panel.inject(fault, action=wire_name(name), times=1, **options)
     with client_for(panel, slept, timeout=READ_TIMEOUT) as client:
         answer = call(client)
     check(answer)
-    assert len(requests_for(panel, ACTION_OF[name], ids.requests_before)) == 2
+    assert len(requests_for(panel, wire_name(name), ids.requests_before)) == 2
     assert len(slept) == 1
     if options.get("retry_after") == 1:
         assert slept == [1.0]
@@ -118,20 +119,20 @@ def test_a_fault_that_happens_once_is_cured_by_a_retry(
 
 
 @pytest.mark.parametrize("fault_id", list(FAULTS))
-@pytest.mark.parametrize("name", READ_NAMES)
+@pytest.mark.parametrize("name", READS)
 def test_a_fault_that_outlasts_the_retries_is_an_smmpanel_error(
     panel: FakePanel, slept: list[float], name: str, fault_id: str
 ) -> None:
     ids = prepare(panel)
     call, _ = read_call(name, ids, panel)
     fault, options, expected = FAULTS[fault_id]
-    panel.inject(fault, action=ACTION_OF[name], times=3, **options)
+    panel.inject(fault, action=wire_name(name), times=3, **options)
     with client_for(panel, slept, timeout=READ_TIMEOUT) as client:
         with pytest.raises(SMMPanelError) as caught:
             call(client)
         error = caught.value
         assert isinstance(error, expected), f"{type(error).__name__}: {error}"
-        tries = len(requests_for(panel, ACTION_OF[name], ids.requests_before))
+        tries = len(requests_for(panel, wire_name(name), ids.requests_before))
         if fault is Fault.REDIRECT:
             assert tries == 1  # a redirect is never retried (nor followed)
         else:

@@ -9,9 +9,9 @@ import textwrap
 from decimal import Decimal
 
 import pytest
+from actions_support import SEED_SERVICES
 from hypothesis import given
 from hypothesis import strategies as st
-from actions_support import SEED_SERVICES
 from unit_support import reply
 
 from smmpanel import (

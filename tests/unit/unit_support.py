@@ -17,7 +17,6 @@ URL = "https://panel.example/api/v2"
 KEY = "k3y-SECRET-5f4dcc3b5aa765d61d8327deb882cf99"
 
 
-
 def make_client(slept: list[float] | None = None, **kwargs: Any) -> Client:
     """A client for `URL` whose retries record their waits instead of sleeping."""
     sink: list[float] = [] if slept is None else slept
