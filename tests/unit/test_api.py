@@ -88,9 +88,13 @@ def test_a_response_error_has_no_transient_flag() -> None:
     assert not hasattr(ResponseError("x", status_code=500, body=""), "transient")
 
 
-def test_every_action_has_a_sample_call_for_the_tests() -> None:
+def test_every_action_is_the_one_the_tests_expect() -> None:
     assert set(SAMPLES) == set(ACTIONS), "add a Sample to tests/actions_support.py"
     for method, action in ACTIONS.items():
+        sample = SAMPLES[method]
         assert callable(getattr(smmpanel.Client, method)), method
+        assert action.method == method
+        assert (action.name, action.idempotent) == (sample.action, not sample.write), method
+        assert action.batch is (sample.by_ids is not None), method
         if action.id_field is not None:  # the sample sends the id field the table names
-            assert action.id_field in SAMPLES[method].form, method
+            assert action.id_field in sample.form, method
