@@ -3,6 +3,7 @@ environment, a mocked panel, and a record of the waits a retry policy asked for.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 import pytest
@@ -27,3 +28,11 @@ def rsps() -> Iterator[responses.RequestsMock]:
 def slept() -> list[float]:
     """The waits the client's retry policy asked for, in order (nothing really sleeps)."""
     return []
+
+
+@pytest.fixture
+def logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    """Every log record, down to DEBUG, of smmpanel, urllib3, requests and the root."""
+    for name in ("smmpanel", "urllib3", "requests", ""):
+        caplog.set_level(logging.DEBUG, logger=name)
+    return caplog

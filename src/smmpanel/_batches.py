@@ -24,7 +24,7 @@ from ._errors import (
     RateLimitError,
     SMMPanelError,
 )
-from ._models import Id, ItemError
+from ._models import Id, ItemError, PanelModel
 from ._progress import Progress, ProgressReporter, progress_reporter
 from ._retry import RetryPolicy
 
@@ -35,7 +35,7 @@ BATCH_SIZE = 100
 POOL_SIZE = 16
 """Connections kept open per panel, enough for `max_workers` and a few sharing threads."""
 
-R = TypeVar("R")
+R = TypeVar("R", bound=PanelModel)
 Chunk = list[Id]
 Outcome = dict[str, R] | SMMPanelError
 

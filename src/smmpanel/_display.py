@@ -20,6 +20,27 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from ._models import _CANONICAL_STATUSES, ItemError, PanelModel, Service, _parse_flag
 
+__all__ = [
+    "PANDAS_MISSING",
+    "ROW_LIMIT",
+    "SERVICE_COLUMNS",
+    "STATUS_COLUMNS",
+    "ErrorRow",
+    "Row",
+    "dripfeed",
+    "frame",
+    "html_table",
+    "import_pandas",
+    "model_html",
+    "results_frame",
+    "results_html",
+    "services_frame",
+    "services_html",
+    "statuses_frame",
+    "statuses_html",
+    "text",
+]
+
 if TYPE_CHECKING:
     import pandas
 

@@ -24,8 +24,11 @@ process pool; none of them holds the api key.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # _models imports this module
+    from ._models import PanelModel
 
 __all__ = [
     "APIError",
@@ -187,14 +190,14 @@ class OutcomeUnknownError(SMMPanelError):
         params: Mapping[str, str],
         reason: str,
         *,
-        completed: list[Any] | None = None,
-        unsent: list[Any] | None = None,
+        completed: Sequence[PanelModel] | None = None,
+        unsent: Sequence[int | str] | None = None,
     ) -> None:
         self.action = action
         self.params = dict(params)
         self.reason = reason
-        self.completed: list[Any] = completed if completed is not None else []
-        self.unsent: list[Any] = unsent if unsent is not None else []
+        self.completed: list[PanelModel] = list(completed or ())
+        self.unsent: list[int | str] = list(unsent or ())
         shown = ", ".join(f"{name}={shorten(value, 60)}" for name, value in params.items() if value)
         if completed is None and unsent is None:
             summary = f"the panel may have received {action!r} ({shown}) but its answer was lost"

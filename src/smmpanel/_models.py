@@ -32,6 +32,29 @@ from pydantic_core import core_schema
 
 from ._errors import shorten
 
+__all__ = [
+    "AnyModel",
+    "Balance",
+    "CancelResult",
+    "Id",
+    "ItemError",
+    "Money",
+    "NewId",
+    "OrderCreated",
+    "OrderStatus",
+    "PanelModel",
+    "RefillCreated",
+    "RefillResult",
+    "RefillStatus",
+    "RefillStatusResult",
+    "Service",
+    "ServiceList",
+    "Status",
+    "id_problem",
+    "parse_decimal",
+    "parse_int",
+]
+
 if TYPE_CHECKING:
     import pandas
 

@@ -18,6 +18,8 @@ from typing import Any, Final
 
 from ._errors import InvalidArgumentError
 
+__all__ = ["TQDM_MISSING", "Progress", "ProgressReporter", "progress_reporter"]
+
 Progress = bool | Callable[[int, int], None] | None
 """What `progress=` accepts: None/False (nothing), True (a tqdm bar) or a callable."""
 

@@ -11,6 +11,15 @@ from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 from . import _display
 from ._models import CancelResult, Id, ItemError, OrderStatus, RefillResult, RefillStatusResult
 
+__all__ = [
+    "CancelResults",
+    "RefillResults",
+    "RefillStatusResults",
+    "Result",
+    "ResultList",
+    "StatusMap",
+]
+
 if TYPE_CHECKING:
     import pandas
 

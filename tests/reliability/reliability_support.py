@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import itertools
-import json
 import socket
 from collections import Counter
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
-from urllib.parse import quote, quote_plus
 
 from smmpanel import Client, RetryPolicy
 from smmpanel.testing import FakePanel
@@ -18,7 +15,6 @@ from smmpanel.testing import FakePanel
 START_BALANCE = Decimal("1000.00")
 TIMEOUT = (1.0, 0.5)
 """Small enough that a stalled answer costs half a second, never the 30 s default."""
-LINK = "https://instagram.com/p/very-private-link-7f3a"
 _batches = itertools.count(1)
 
 
@@ -89,79 +85,3 @@ def check_ledger(panel: FakePanel, start: Decimal = START_BALANCE) -> None:
         assert per_order.get(order_id, Decimal(0)) == -order.charge, (order_id, order)
     assert sum((m.amount for m in movements), Decimal(0)) == panel.balance - start
     assert start - panel.balance == sum((o.charge for o in known.values()), Decimal(0))
-
-
-# --- the api key, in every form it could leak in --------------------------------------------
-
-
-def secret_forms(key: str) -> list[str]:
-    """The key as sent, url-encoded both ways, JSON-escaped (PHP style too), and a
-    distinctive middle part in case something cut it."""
-    in_json = json.dumps(key)[1:-1]
-    middle = key[len(key) // 4 : len(key) // 4 + 12]
-    forms = {key, quote_plus(key), quote(key, safe=""), in_json, in_json.replace("/", "\\/")}
-    forms.update({middle, quote_plus(middle)})
-    return sorted(forms)
-
-
-def chain(error: BaseException) -> Iterator[BaseException]:
-    """`error` and every exception behind it (``__cause__`` and ``__context__``)."""
-    seen: set[int] = set()
-    todo = [error]
-    while todo:
-        current = todo.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield current
-        todo.extend(e for e in (current.__cause__, current.__context__) if e is not None)
-
-
-def texts_of_error(error: BaseException) -> list[str]:
-    """Every text a user could see of an exception and those behind it."""
-    texts: list[str] = []
-    for current in chain(error):
-        texts += [str(current), repr(current), repr(current.args)]
-        for name in ("body", "message", "reason", "params", "completed", "retry_after"):
-            if hasattr(current, name):
-                texts.append(repr(getattr(current, name)))
-    return texts
-
-
-def assert_no_secret(texts: list[str], key: str, where: str) -> None:
-    forms = secret_forms(key)
-    for text in texts:
-        for form in forms:
-            assert form not in text, f"the api key ({form!r}) leaked in {where}: {text[:300]!r}"
-
-
-# --- the ten calls ----------------------------------------------------------------------------
-
-Call = Callable[[Client], Any]
-CALLS: dict[str, Call] = {
-    "services": lambda c: c.services(),
-    "balance": lambda c: c.balance(),
-    "add": lambda c: c.add(1, LINK, 100),
-    "status": lambda c: c.status(1),
-    "statuses": lambda c: c.statuses([1, 2]),
-    "refill": lambda c: c.refill(1),
-    "refills": lambda c: c.refills([1, 2]),
-    "refill_status": lambda c: c.refill_status(1),
-    "refill_statuses": lambda c: c.refill_statuses([1, 2]),
-    "cancel": lambda c: c.cancel([1, 2]),
-}
-"""The ten methods, on ids 1 and 2 (for a mocked panel that answers anything)."""
-WRITE_NAMES = ("add", "refill", "refills", "cancel")
-READ_NAMES = ("services", "balance", "status", "statuses", "refill_status", "refill_statuses")
-ACTION_OF = {
-    "services": "services",
-    "balance": "balance",
-    "add": "add",
-    "status": "status",
-    "statuses": "status",
-    "refill": "refill",
-    "refills": "refill",
-    "refill_status": "refill_status",
-    "refill_statuses": "refill_status",
-    "cancel": "cancel",
-}

@@ -1,31 +1,20 @@
 """The api key never leaks: not in a log record of smmpanel, urllib3 or requests (even at
 DEBUG), not in any exception or anything behind it, not in a repr, not in a
-`ResponseError.body`, whatever path a call takes, and even when the panel echoes it.
-And the logs say what happened (action, attempt, status, elapsed time; retry reason and
-delay) without any parameter value."""
+`ResponseError.body`, whatever path a call takes, end to end against a FakePanel (a panel
+echoing the key back is mocked, in tests/unit/test_key_echo.py). And the logs say what
+happened (action, attempt, status, elapsed time; retry reason and delay) without any
+parameter value."""
 
 from __future__ import annotations
 
-import json
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import partial
-from typing import Any
-from urllib.parse import parse_qs, quote_plus
 
 import pytest
-import requests
-import responses
-from reliability_support import (
-    CALLS,
-    TIMEOUT,
-    assert_no_secret,
-    client_for,
-    dead_url,
-    secret_forms,
-    texts_of_error,
-)
+from errors_support import Witness, assert_no_secret, log_texts, secret_forms
+from reliability_support import TIMEOUT, client_for, dead_url
 
 from smmpanel import (
     APIError,
@@ -37,7 +26,6 @@ from smmpanel import (
     RateLimitError,
     ResponseError,
     RetryPolicy,
-    SMMPanelError,
     TransportError,
 )
 from smmpanel.testing import FakePanel, Fault
@@ -59,56 +47,9 @@ INFO_LINE = re.compile(r"retrying (?P<action>[a-z_]+) after (?P<reason>.+) in (?
 
 
 @pytest.fixture
-def logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
-    for name in LOGGERS:
-        caplog.set_level(logging.DEBUG, logger=name)
-    return caplog
-
-
-@pytest.fixture
 def secret_panel() -> Iterator[FakePanel]:
     with FakePanel(api_key=KEY, balance="1000.00") as started:
         yield started
-
-
-class Witness:
-    """Runs calls, keeping every result and every exception for the checks at the end."""
-
-    def __init__(self) -> None:
-        self.results: list[Any] = []
-        self.errors: list[BaseException] = []
-
-    def __call__(self, call: Callable[[], Any], expected: type[BaseException] | None = None) -> Any:
-        error: SMMPanelError | None = None
-        try:
-            result = call()
-        except SMMPanelError as raised:
-            error = raised
-        if error is None:
-            assert expected is None, f"expected {expected}, got {result!r}"
-            self.results.append(result)
-            return result
-        self.errors.append(error)
-        if expected is not None:
-            assert isinstance(error, expected), f"{type(error).__name__}: {error}"
-        return error
-
-    def check(self, caplog: pytest.LogCaptureFixture, *keys: str) -> None:
-        for key in keys:
-            for error in self.errors:
-                assert_no_secret(texts_of_error(error), key, f"{type(error).__name__}")
-            assert_no_secret([repr(r) for r in self.results], key, "a result")
-            assert_no_secret([str(r) for r in self.results], key, "a result")
-            assert_no_secret(log_texts(caplog), key, "the logs")
-
-
-def log_texts(caplog: pytest.LogCaptureFixture) -> list[str]:
-    texts = []
-    for record in caplog.records:
-        texts += [record.getMessage(), str(record.msg), repr(record.args)]
-        if record.exc_info:
-            texts.append(logging.Formatter().formatException(record.exc_info))
-    return texts
 
 
 def smmpanel_records(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
@@ -288,128 +229,3 @@ def test_a_refused_connection_logs_every_attempt(logs: pytest.LogCaptureFixture)
     assert_no_secret(log_texts(logs), KEY, "the logs")
     for value in PARAM_VALUES:
         assert all(value not in line for line in lines)
-
-
-# --- a panel that echoes the key back -----------------------------------------------------
-
-# Valid answers for each action, carrying the key in places a model keeps.
-ECHOED_ANSWERS: dict[str, Any] = {
-    "services": [
-        {"service": 1, "name": KEY, "rate": "1", "min": "1", "max": "2", "key": KEY},
-        {"service": 2, "name": "x", "rate": KEY, "min": "1", "max": "2"},
-    ],
-    "balance": {"balance": "1.00", "currency": "USD", "key": KEY},
-    "add": {"order": 5, "key": KEY},
-    "status": {"status": "Pending", "charge": "1", "key": KEY},
-    "statuses": {"1": {"status": "Pending", "key": KEY}, "2": {"error": f"bad key {KEY}"}},
-    "refill": {"refill": 3, "key": KEY},
-    "refills": [{"order": 1, "refill": 3, "key": KEY}, {"order": 2, "refill": {"error": KEY}}],
-    "refill_status": {"status": "Pending", "note": KEY},
-    "refill_statuses": [
-        {"refill": 1, "status": "Pending", "key": KEY},
-        {"refill": 2, "status": f"error: wrong key {KEY}"},
-    ],
-    "cancel": [{"order": 1, "cancel": 1, "key": KEY}, {"order": 2, "cancel": {"error": KEY}}],
-}
-WRONG_TYPES = {
-    "balance": {"k": KEY},
-    "currency": [KEY],
-    "order": {"k": KEY},
-    "refill": [KEY],
-    "status": {"k": KEY},
-    "charge": KEY,
-    "remains": KEY,
-    "service": {"k": KEY},
-    "rate": KEY,
-    "min": KEY,
-    "max": [KEY],
-    "cancel": {"k": [KEY]},
-}
-
-
-def echo(style: str, action: str, form_body: str) -> tuple[int, dict[str, str], bytes]:
-    """The answer of a panel that echoes the key, in one of many ways."""
-    headers: dict[str, str] = {}
-    if style == "error_raw":
-        body = json.dumps({"error": f"Invalid API key {KEY}"})
-    elif style == "error_form_body":
-        body = json.dumps({"error": f"Incorrect request: {form_body}"})
-    elif style == "error_php_escaped":
-        body = json.dumps({"error": f"Unknown key {KEY}"}).replace("/", "\\/")
-    elif style == "error_nested":
-        body = json.dumps({"error": {"message": {"error": f"bad {KEY}"}}, "key": KEY})
-    elif style == "html_200":
-        body = f"<html><body>Debug: key={KEY} action={action}</body></html>"
-    elif style == "html_503":
-        body = f"<html><body>upstream failed for {form_body}</body></html>"
-        return 503, headers, body.encode()
-    elif style == "html_400":
-        body = f"<pre>{form_body}</pre>"
-        return 400, headers, body.encode()
-    elif style == "straddling_the_preview":
-        body = "x" * 490 + KEY + "y" * 100
-    elif style == "valid_with_key":
-        body = json.dumps(ECHOED_ANSWERS[action])
-    elif style == "wrong_types":
-        body = json.dumps(WRONG_TYPES if action not in ("refills", "cancel") else [WRONG_TYPES])
-    elif style == "wrong_types_list":
-        body = json.dumps([WRONG_TYPES, {"1": KEY, "2": [KEY]}])
-    elif style == "rate_limited":
-        headers["Retry-After"] = "120"
-        return 429, headers, json.dumps({"error": f"slow down {KEY}"}).encode()
-    elif style == "redirect":
-        headers["Location"] = f"https://evil.example/steal?key={quote_plus(KEY)}"
-        return 307, headers, f"moved, {KEY}".encode()
-    else:
-        raise AssertionError(style)
-    return 200, headers, body.encode()
-
-
-ECHO_STYLES = [
-    "error_raw",
-    "error_form_body",
-    "error_php_escaped",
-    "error_nested",
-    "html_200",
-    "html_503",
-    "html_400",
-    "straddling_the_preview",
-    "valid_with_key",
-    "wrong_types",
-    "wrong_types_list",
-    "rate_limited",
-    "redirect",
-]
-
-
-@pytest.mark.parametrize("style", ECHO_STYLES)
-def test_a_panel_echoing_the_key_cannot_make_it_leak(
-    style: str, logs: pytest.LogCaptureFixture
-) -> None:
-    sent_keys: list[str] = []
-
-    def callback(request: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:
-        raw = request.body or ""
-        form_body = raw if isinstance(raw, str) else raw.decode()
-        fields = parse_qs(form_body)
-        sent_keys.append(fields["key"][0])
-        return echo(style, fields["action"][0], form_body)
-
-    slept: list[float] = []
-    run = Witness()
-    with (
-        responses.RequestsMock(assert_all_requests_are_fired=False) as rsps,
-        Client(URL, KEY, retry_policy=RetryPolicy(sleep=slept.append)) as client,
-    ):
-        rsps.add_callback(responses.POST, URL, callback=callback)
-        for name, call in CALLS.items():
-            outcome = run(partial(call, client))
-            if isinstance(outcome, ResponseError):
-                assert outcome.status_code is not None, name
-        assert_no_secret([repr(client)], KEY, "repr(client)")
-    assert sent_keys
-    assert set(sent_keys) == {KEY}  # the key did travel, in the body, every time
-    run.check(logs, KEY)
-    if style == "valid_with_key":
-        assert len(run.results) == len(CALLS), run.errors
-        assert "[api key removed]" in repr(run.results)

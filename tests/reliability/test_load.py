@@ -92,10 +92,10 @@ def test_sixteen_threads_share_one_client(rich_panel: FakePanel) -> None:
         rng = random.Random(number)
         mine: list[Any] = []
         start.wait()
-        # The FakePanel listens with socketserver's backlog of 5: sixteen connects at the
-        # same instant overflow it, and the kernel may reset one of them after the request
-        # went out, a false OutcomeUnknownError the client is right to raise for an add.
-        # So each thread opens its connection a little apart, with a read.
+        # Each thread opens its first connection a little apart, and with a read: the
+        # FakePanel's listen backlog (128) holds sixteen connects, but should the kernel
+        # still reset one, a read is retried, where an add would rightly end in
+        # OutcomeUnknownError and fail the test for the wrong reason.
         time.sleep(number * 0.005)
         for call in range(CALLS_PER_THREAD):
             try:

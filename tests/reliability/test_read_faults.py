@@ -1,7 +1,8 @@
-"""Every injectable fault against every read, end to end: a fault that happens once is
-cured by the retries and the read returns the right answer; a fault that outlasts
-`max_retries` ends in the right `SMMPanelError` subclass. Plus `Retry-After` honoured
-end to end, in seconds and as an HTTP date."""
+"""Every injectable fault against a read, end to end: a fault that happens once is cured
+by the retries and the read returns the right answer; a fault that outlasts `max_retries`
+ends in the right `SMMPanelError` subclass. All reads take the one path through the
+client, so each fault meets one read, in turn, and every read meets two or more faults.
+Plus `Retry-After` honoured end to end, in seconds and as an HTTP date."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from email.utils import formatdate
 from typing import Any
 
 import pytest
-from reliability_support import ACTION_OF, READ_NAMES, Prepared, client_for, prepare, requests_for
+from actions_support import READS, wire_name
+from reliability_support import Prepared, client_for, prepare, requests_for
 
 from smmpanel import (
     ItemError,
@@ -46,6 +48,11 @@ FAULTS: dict[str, tuple[Fault, dict[str, Any], type[SMMPanelError]]] = {
     "redirect": (Fault.REDIRECT, {}, ResponseError),
 }
 ONCE = [f for f in FAULTS if FAULTS[f][0] is not Fault.REDIRECT]  # redirects: see below
+
+
+def pairs(faults: list[str]) -> list[tuple[str, str]]:
+    """(read, fault): each fault against one read, the reads taken in turn."""
+    return [(READS[n % len(READS)], fault) for n, fault in enumerate(faults)]
 
 
 def test_every_fault_is_covered() -> None:
@@ -96,19 +103,18 @@ def read_call(
     }[name]
 
 
-@pytest.mark.parametrize("fault_id", ONCE)
-@pytest.mark.parametrize("name", READ_NAMES)
+@pytest.mark.parametrize(("name", "fault_id"), pairs(ONCE))
 def test_a_fault_that_happens_once_is_cured_by_a_retry(
     panel: FakePanel, slept: list[float], name: str, fault_id: str
 ) -> None:
     ids = prepare(panel)
     call, check = read_call(name, ids, panel)
     fault, options, _ = FAULTS[fault_id]
-    panel.inject(fault, action=ACTION_OF[name], times=1, **options)
+    panel.inject(fault, action=wire_name(name), times=1, **options)
     with client_for(panel, slept, timeout=READ_TIMEOUT) as client:
         answer = call(client)
     check(answer)
-    assert len(requests_for(panel, ACTION_OF[name], ids.requests_before)) == 2
+    assert len(requests_for(panel, wire_name(name), ids.requests_before)) == 2
     assert len(slept) == 1
     if options.get("retry_after") == 1:
         assert slept == [1.0]
@@ -117,21 +123,20 @@ def test_a_fault_that_happens_once_is_cured_by_a_retry(
     assert panel.faults == []
 
 
-@pytest.mark.parametrize("fault_id", list(FAULTS))
-@pytest.mark.parametrize("name", READ_NAMES)
+@pytest.mark.parametrize(("name", "fault_id"), pairs(list(reversed(FAULTS))))
 def test_a_fault_that_outlasts_the_retries_is_an_smmpanel_error(
     panel: FakePanel, slept: list[float], name: str, fault_id: str
 ) -> None:
     ids = prepare(panel)
     call, _ = read_call(name, ids, panel)
     fault, options, expected = FAULTS[fault_id]
-    panel.inject(fault, action=ACTION_OF[name], times=3, **options)
+    panel.inject(fault, action=wire_name(name), times=3, **options)
     with client_for(panel, slept, timeout=READ_TIMEOUT) as client:
         with pytest.raises(SMMPanelError) as caught:
             call(client)
         error = caught.value
         assert isinstance(error, expected), f"{type(error).__name__}: {error}"
-        tries = len(requests_for(panel, ACTION_OF[name], ids.requests_before))
+        tries = len(requests_for(panel, wire_name(name), ids.requests_before))
         if fault is Fault.REDIRECT:
             assert tries == 1  # a redirect is never retried (nor followed)
         else:

@@ -8,7 +8,8 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from reliability_support import LINK, START_BALANCE, check_ledger, client_for, requests_for
+from actions_support import LINK
+from reliability_support import START_BALANCE, check_ledger, client_for, requests_for
 
 from smmpanel.testing import FakePanel
 

@@ -9,7 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from unit_support import SEED_STATUS, URL, form_of, ids_sent, reply, reply_by_ids
+from actions_support import BATCHES, SAMPLES, SEED_STATUS, wire_name
+from unit_support import URL, form_of, ids_sent, reply, reply_by_ids
 
 from smmpanel import (
     AuthenticationError,
@@ -22,43 +23,19 @@ from smmpanel import (
     RefillResult,
     RefillStatusResult,
 )
-
-# How a well-behaved panel answers each multi-id call; each answer carries its id so a
-# test can tell that every result landed on the right id.
+from smmpanel._actions import ACTIONS
 
 
-def status_of(order: str) -> dict[str, Any]:
-    return {**SEED_STATUS, "remains": order, "status": "In progress"}
+def well_behaved(method: str) -> tuple[str, Callable[[list[str]], tuple[int, Any]]]:
+    """The id field of a multi-id `method`, and a well-behaved panel's answer for any ids;
+    each answer carries its id so a test can tell every result landed on the right id."""
+    by_ids = SAMPLES[method].by_ids
+    assert by_ids is not None
+    field = ACTIONS[method].id_field
+    assert field is not None
+    return field, lambda ids: (200, by_ids(ids))
 
 
-def statuses_answer(ids: list[str]) -> tuple[int, Any]:
-    return 200, {order: status_of(order) for order in ids}
-
-
-def refills_answer(ids: list[str]) -> tuple[int, Any]:
-    return 200, [{"order": int(order), "refill": 1000 + int(order)} for order in ids]
-
-
-def refill_statuses_answer(ids: list[str]) -> tuple[int, Any]:
-    return 200, [{"refill": int(refill), "status": "Completed"} for refill in ids]
-
-
-def cancel_answer(ids: list[str]) -> tuple[int, Any]:
-    return 200, [{"order": int(order), "cancel": 1} for order in ids]
-
-
-METHODS: dict[str, tuple[str, Callable[[list[str]], tuple[int, Any]]]] = {
-    "statuses": ("orders", statuses_answer),
-    "refills": ("orders", refills_answer),
-    "refill_statuses": ("refills", refill_statuses_answer),
-    "cancel": ("orders", cancel_answer),
-}
-ACTIONS = {
-    "statuses": "status",
-    "refills": "refill",
-    "refill_statuses": "refill_status",
-    "cancel": "cancel",
-}
 VALUE_FIELDS = {"refills": "refill", "refill_statuses": "status", "cancel": "cancel"}
 
 
@@ -95,7 +72,7 @@ def pairs(method: str, result: Any) -> list[tuple[Any, Any]]:
 # --- iterables and duplicates -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("method", list(METHODS))
+@pytest.mark.parametrize("method", BATCHES)
 @pytest.mark.parametrize(
     "make_ids",
     [
@@ -109,7 +86,7 @@ def pairs(method: str, result: Any) -> list[tuple[Any, Any]]:
     ids=["list", "tuple", "generator", "iterator", "dict", "keys"],
 )
 def test_any_ordered_iterable_of_ids(rsps, client: Client, method: str, make_ids) -> None:  # type: ignore[no-untyped-def]
-    field, answer = METHODS[method]
+    field, answer = well_behaved(method)
     reply_by_ids(rsps, field, answer)
     result = getattr(client, method)(make_ids())
     assert len(rsps.calls) == 1
@@ -119,9 +96,9 @@ def test_any_ordered_iterable_of_ids(rsps, client: Client, method: str, make_ids
         check_result(method, item_id, value)
 
 
-@pytest.mark.parametrize("method", list(METHODS))
+@pytest.mark.parametrize("method", BATCHES)
 def test_a_set_of_ids(rsps, client: Client, method: str) -> None:
-    field, answer = METHODS[method]
+    field, answer = well_behaved(method)
     reply_by_ids(rsps, field, answer)
     result = getattr(client, method)({5, 6, 7})
     assert sorted(ids_sent(rsps.calls[0], field)) == ["5", "6", "7"]
@@ -130,9 +107,9 @@ def test_a_set_of_ids(rsps, client: Client, method: str) -> None:
         check_result(method, item_id, value)
 
 
-@pytest.mark.parametrize("method", list(METHODS))
+@pytest.mark.parametrize("method", BATCHES)
 def test_duplicates_are_sent_once(rsps, client: Client, method: str) -> None:
-    field, answer = METHODS[method]
+    field, answer = well_behaved(method)
     reply_by_ids(rsps, field, answer)
     getattr(client, method)([1, 2, 1, "1", 2, "2", 3, 3])
     assert len(rsps.calls) == 1
@@ -140,7 +117,7 @@ def test_duplicates_are_sent_once(rsps, client: Client, method: str) -> None:
 
 
 def test_statuses_answers_every_spelling_of_a_duplicate(rsps, client: Client) -> None:
-    reply_by_ids(rsps, "orders", statuses_answer)
+    reply_by_ids(rsps, "orders", well_behaved("statuses")[1])
     found = client.statuses([1, "1", 2, 1])
     assert ids_sent(rsps.calls[0], "orders") == ["1", "2"]
     assert set(found) == {1, "1", 2}
@@ -152,14 +129,14 @@ def test_statuses_answers_every_spelling_of_a_duplicate(rsps, client: Client) ->
 
 @pytest.mark.parametrize("method", ["refills", "refill_statuses", "cancel"])
 def test_listed_results_keep_the_first_spelling_once(rsps, client: Client, method: str) -> None:
-    field, answer = METHODS[method]
+    field, answer = well_behaved(method)
     reply_by_ids(rsps, field, answer)
     result = getattr(client, method)(["2", 1, 2, "1"])
     assert ids_of(result) == ["2", 1]
 
 
 def test_statuses_are_keyed_by_the_ids_as_passed(rsps, client: Client) -> None:
-    reply_by_ids(rsps, "orders", statuses_answer)
+    reply_by_ids(rsps, "orders", well_behaved("statuses")[1])
     found = client.statuses(["5", 6, "7", 8])
     assert list(found) == ["5", 6, "7", 8]
     assert [type(key) for key in found] == [str, int, str, int]
@@ -178,9 +155,9 @@ def test_statuses_with_non_numeric_ids(rsps, client: Client) -> None:
 # --- chunks -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("method", list(METHODS))
+@pytest.mark.parametrize("method", BATCHES)
 def test_250_ids_are_sent_in_three_requests_and_merged(rsps, client: Client, method: str) -> None:
-    field, answer = METHODS[method]
+    field, answer = well_behaved(method)
     reply_by_ids(rsps, field, answer)
     ids = list(range(1, 251))
     result = getattr(client, method)(ids)
@@ -189,7 +166,7 @@ def test_250_ids_are_sent_in_three_requests_and_merged(rsps, client: Client, met
     assert [len(chunk) for chunk in chunks] == [100, 100, 50]
     assert [item for chunk in chunks for item in chunk] == [str(i) for i in ids]
     for call in rsps.calls:
-        assert form_of(call)["action"] == ACTIONS[method]
+        assert form_of(call)["action"] == wire_name(method)
     assert ids_of(result) == ids
     for item_id, value in pairs(method, result):
         check_result(method, item_id, value)
@@ -197,24 +174,24 @@ def test_250_ids_are_sent_in_three_requests_and_merged(rsps, client: Client, met
 
 @pytest.mark.parametrize(("count", "sizes"), [(100, [100]), (101, [100, 1]), (200, [100, 100])])
 def test_chunk_boundaries(rsps, client: Client, count: int, sizes: list[int]) -> None:
-    reply_by_ids(rsps, "orders", statuses_answer)
+    reply_by_ids(rsps, "orders", well_behaved("statuses")[1])
     found = client.statuses(range(1, count + 1))
     assert [len(ids_sent(call, "orders")) for call in rsps.calls] == sizes
     assert len(found) == count
 
 
 def test_duplicates_are_dropped_before_chunking(rsps, client: Client) -> None:
-    reply_by_ids(rsps, "orders", statuses_answer)
+    reply_by_ids(rsps, "orders", well_behaved("statuses")[1])
     found = client.statuses([*range(1, 101), *range(1, 101), "50"])
     assert len(rsps.calls) == 1
     assert len(found) == 101
 
 
-@pytest.mark.parametrize("method", list(METHODS))
+@pytest.mark.parametrize("method", BATCHES)
 def test_parallel_workers_give_the_same_results(method: str) -> None:
     import responses
 
-    field, answer = METHODS[method]
+    field, answer = well_behaved(method)
     ids = list(range(1, 451))
     results = []
     for workers in (1, 4):
@@ -237,7 +214,7 @@ def test_parallel_workers_really_overlap(rsps, client: Client) -> None:
 
     def answer(ids: list[str]) -> tuple[int, Any]:
         barrier.wait()  # both chunks must be in flight at once
-        return statuses_answer(ids)
+        return well_behaved("statuses")[1](ids)
 
     reply_by_ids(rsps, "orders", answer)
     found = client.statuses(range(1, 201), max_workers=2)
@@ -473,12 +450,12 @@ def test_a_refill_status_with_a_space_in_it_is_a_status(rsps, client: Client) ->
 # --- whole-chunk answers ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("method", list(METHODS))
+@pytest.mark.parametrize("method", BATCHES)
 @pytest.mark.parametrize("message", ["Incorrect request", "  Incorrect order ID\n"])
 def test_a_chunk_the_panel_refuses_whole_becomes_item_errors(
     rsps, client: Client, method: str, message: str
 ) -> None:
-    field, good = METHODS[method]
+    field, good = well_behaved(method)
 
     def answer(ids: list[str]) -> tuple[int, Any]:
         if ids[0] == "1":
@@ -498,7 +475,7 @@ def test_a_chunk_the_panel_refuses_whole_becomes_item_errors(
         check_result(method, item_id, value)
 
 
-@pytest.mark.parametrize("method", list(METHODS))
+@pytest.mark.parametrize("method", BATCHES)
 @pytest.mark.parametrize(
     ("message", "error"),
     [
@@ -510,7 +487,7 @@ def test_a_chunk_the_panel_refuses_whole_becomes_item_errors(
 def test_an_authentication_or_funds_error_for_a_chunk_raises(
     rsps, client: Client, method: str, message: str, error: type[Exception]
 ) -> None:
-    field, good = METHODS[method]
+    field, good = well_behaved(method)
 
     def answer(ids: list[str]) -> tuple[int, Any]:
         if ids[0] == "101":
@@ -536,7 +513,7 @@ def test_an_authentication_or_funds_error_for_a_chunk_raises(
 def test_a_write_batch_that_fails_part_way_reports_what_completed(
     rsps, client: Client, method: str
 ) -> None:
-    field, good = METHODS[method]
+    field, good = well_behaved(method)
 
     def answer(ids: list[str]) -> tuple[int, Any]:
         if ids[0] == "101":
@@ -557,7 +534,7 @@ def test_a_write_batch_that_fails_part_way_reports_what_completed(
 def test_a_parallel_write_batch_never_retries_a_lost_chunk(method: str, slept: list[float]) -> None:
     import responses
 
-    field, good = METHODS[method]
+    field, good = well_behaved(method)
 
     def answer(ids: list[str]) -> tuple[int, Any]:
         if ids[0] == "101":
@@ -579,7 +556,7 @@ def test_a_parallel_write_batch_never_retries_a_lost_chunk(method: str, slept: l
 def test_a_parallel_write_batch_accounts_for_every_id(method: str, slept: list[float]) -> None:
     import responses
 
-    field, good = METHODS[method]
+    field, good = well_behaved(method)
 
     def answer(ids: list[str]) -> tuple[int, Any]:
         if ids[0] == "101":

@@ -8,7 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from unit_support import SEED_BALANCE, SEED_SERVICES, SEED_STATUS, reply
+from actions_support import SEED_BALANCE, SEED_SERVICES, SEED_STATUS
+from unit_support import reply
 
 from smmpanel import (
     Balance,

@@ -4,7 +4,6 @@ Retry-After; writes are never re-sent once they may have reached the panel."""
 from __future__ import annotations
 
 import ssl
-from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from email.utils import format_datetime
@@ -13,16 +12,8 @@ from typing import Any
 import pytest
 import requests
 import urllib3
-from unit_support import (
-    KEY,
-    SEED_BALANCE,
-    SEED_SERVICES,
-    SEED_STATUS,
-    URL,
-    make_client,
-    reply,
-    reply_by_ids,
-)
+from actions_support import READS, SAMPLES, SEED_BALANCE, SEED_STATUS, WRITES, call, wire_name
+from unit_support import KEY, URL, make_client, reply, reply_by_ids
 
 from smmpanel import (
     APIError,
@@ -36,25 +27,6 @@ from smmpanel import (
 )
 from smmpanel._retry import Decision, Happened, decide, parse_retry_after
 
-READS: dict[str, tuple[Callable[[Client], Any], Any]] = {
-    "services": (lambda c: c.services(), SEED_SERVICES),
-    "balance": (lambda c: c.balance(), SEED_BALANCE),
-    "status": (lambda c: c.status(1), SEED_STATUS),
-    "refill_status": (lambda c: c.refill_status(1), {"status": "Completed"}),
-    "statuses": (lambda c: c.statuses([1]), {"1": SEED_STATUS}),
-    "refill_statuses": (lambda c: c.refill_statuses([1]), [{"refill": 1, "status": "Pending"}]),
-}
-WRITES: dict[str, tuple[Callable[[Client], Any], Any, dict[str, str]]] = {
-    "add": (
-        lambda c: c.add(5, "https://x.example/p", 100),
-        {"order": 1},
-        {"service": "5", "link": "https://x.example/p", "quantity": "100"},
-    ),
-    "refill": (lambda c: c.refill(9), {"refill": 1}, {"order": "9"}),
-    "cancel": (lambda c: c.cancel([9, 10]), [{"order": 9, "cancel": 1}], {"orders": "9,10"}),
-    "refills": (lambda c: c.refills([9, 10]), [{"order": 9, "refill": 1}], {"orders": "9,10"}),
-}
-ACTION = {"add": "add", "refill": "refill", "cancel": "cancel", "refills": "refill"}
 RETRYABLE = [500, 502, 503, 504, 408, 429]
 
 
@@ -68,15 +40,15 @@ def never_sent() -> requests.ConnectionError:
 
 
 @pytest.mark.parametrize("status", RETRYABLE)
-@pytest.mark.parametrize("name", list(READS))
+@pytest.mark.parametrize("name", READS)
 def test_reads_are_retried_until_they_succeed(
     rsps, client: Client, slept: list[float], name: str, status: int
 ) -> None:
-    call, answer = READS[name]
+    answer = SAMPLES[name].answer
     reply(rsps, body="<html>busy</html>", status=status, content_type="text/html")
     reply(rsps, body="<html>busy</html>", status=status, content_type="text/html")
     reply(rsps, answer)
-    assert call(client) is not None
+    assert call(client, name) is not None
     assert len(rsps.calls) == 3
     assert len(slept) == 2
 
@@ -91,26 +63,26 @@ def test_reads_are_retried_until_they_succeed(
     ],
     ids=["reset", "read-timeout", "connect-timeout", "refused"],
 )
-@pytest.mark.parametrize("name", list(READS))
+@pytest.mark.parametrize("name", READS)
 def test_reads_are_retried_after_network_failures(
     rsps, client: Client, slept: list[float], name: str, failure
 ) -> None:  # type: ignore[no-untyped-def]
-    call, answer = READS[name]
+    answer = SAMPLES[name].answer
     reply(rsps, body=failure())
     reply(rsps, answer)
-    assert call(client) is not None
+    assert call(client, name) is not None
     assert len(rsps.calls) == 2
     assert len(slept) == 1
 
 
-@pytest.mark.parametrize("name", list(READS))
+@pytest.mark.parametrize("name", READS)
 def test_reads_give_up_after_max_retries_with_a_transport_error(
     rsps, client: Client, slept: list[float], name: str
 ) -> None:
     failure = requests.ConnectionError("Connection reset by peer")
     reply(rsps, body=failure)
     with pytest.raises(TransportError) as caught:
-        READS[name][0](client)
+        call(client, name)
     assert len(rsps.calls) == 3
     assert len(slept) == 2
     assert caught.value.__cause__ is failure
@@ -119,37 +91,37 @@ def test_reads_give_up_after_max_retries_with_a_transport_error(
 
 
 @pytest.mark.parametrize("status", [500, 502, 503, 504, 408])
-@pytest.mark.parametrize("name", list(READS))
+@pytest.mark.parametrize("name", READS)
 def test_a_bare_status_that_never_clears_is_a_response_error(
     rsps, client: Client, name: str, status: int
 ) -> None:
     reply(rsps, body="<html>Bad gateway</html>", status=status, content_type="text/html")
     with pytest.raises(ResponseError) as caught:
-        READS[name][0](client)
+        call(client, name)
     assert len(rsps.calls) == 3
     assert caught.value.status_code == status
     assert caught.value.body == "<html>Bad gateway</html>"
 
 
-@pytest.mark.parametrize("name", list(READS))
+@pytest.mark.parametrize("name", READS)
 def test_a_5xx_with_an_error_body_that_never_clears_is_an_api_error(
     rsps, client: Client, name: str
 ) -> None:
     reply(rsps, {"error": "  Service temporarily unavailable "}, status=503)
     with pytest.raises(APIError) as caught:
-        READS[name][0](client)
+        call(client, name)
     assert len(rsps.calls) == 3
     assert caught.value.message == "Service temporarily unavailable"
 
 
 @pytest.mark.parametrize("body", ['{"error": "Too many requests"}', "", "<html>slow down</html>"])
-@pytest.mark.parametrize("name", list(READS))
+@pytest.mark.parametrize("name", READS)
 def test_a_429_that_never_clears_is_a_rate_limit_error(
     rsps, client: Client, name: str, body: str
 ) -> None:
     reply(rsps, body=body, status=429)
     with pytest.raises(RateLimitError) as caught:
-        READS[name][0](client)
+        call(client, name)
     assert len(rsps.calls) == 3
     assert isinstance(caught.value, APIError)
     if body.startswith("{"):
@@ -299,19 +271,20 @@ def test_an_unreadable_retry_after_falls_back_to_backoff(
         pytest.param({"body": requests.exceptions.ChunkedEncodingError("broken")}, id="chunked"),
     ],
 )
-@pytest.mark.parametrize("name", list(WRITES))
+@pytest.mark.parametrize("name", WRITES)
 def test_writes_that_may_have_reached_the_panel_are_never_resent(
     rsps, client: Client, slept: list[float], name: str, failure: dict[str, Any]
 ) -> None:
-    call, answer, params = WRITES[name]
+    answer = SAMPLES[name].answer
+    params = SAMPLES[name].form
     reply(rsps, **failure)
     reply(rsps, answer)
     with pytest.raises(OutcomeUnknownError) as caught:
-        call(client)
+        call(client, name)
     error = caught.value
     assert len(rsps.calls) == 1
     assert slept == []
-    assert error.action == ACTION[name]
+    assert error.action == wire_name(name)
     assert error.params == params
     assert "key" not in error.params
     assert KEY not in str(error)
@@ -319,7 +292,7 @@ def test_writes_that_may_have_reached_the_panel_are_never_resent(
     assert not isinstance(error, TransportError)
     assert not isinstance(error, requests.RequestException)
     assert isinstance(error, SMMPanelError)
-    assert ACTION[name] in str(error)
+    assert wire_name(name) in str(error)
 
 
 @pytest.mark.parametrize(
@@ -329,12 +302,12 @@ def test_writes_that_may_have_reached_the_panel_are_never_resent(
         lambda: requests.ConnectionError("Connection aborted"),
     ],
 )
-@pytest.mark.parametrize("name", list(WRITES))
+@pytest.mark.parametrize("name", WRITES)
 def test_a_lost_write_has_its_cause(rsps, client: Client, name: str, failure) -> None:  # type: ignore[no-untyped-def]
     exception = failure()
     reply(rsps, body=exception)
     with pytest.raises(OutcomeUnknownError) as caught:
-        WRITES[name][0](client)
+        call(client, name)
     assert caught.value.__cause__ is exception
 
 
@@ -343,25 +316,25 @@ def test_a_lost_write_has_its_cause(rsps, client: Client, name: str, failure) ->
     [lambda: requests.exceptions.ConnectTimeout("connect timed out"), never_sent],
     ids=["connect-timeout", "refused"],
 )
-@pytest.mark.parametrize("name", list(WRITES))
+@pytest.mark.parametrize("name", WRITES)
 def test_writes_that_never_left_are_retried(
     rsps, client: Client, slept: list[float], name: str, failure
 ) -> None:  # type: ignore[no-untyped-def]
-    call, answer, _ = WRITES[name]
+    answer = SAMPLES[name].answer
     reply(rsps, body=failure())
     reply(rsps, answer)
-    assert call(client) is not None
+    assert call(client, name) is not None
     assert len(rsps.calls) == 2
     assert len(slept) == 1
 
 
-@pytest.mark.parametrize("name", list(WRITES))
+@pytest.mark.parametrize("name", WRITES)
 def test_writes_that_never_leave_end_in_a_transport_error(
     rsps, client: Client, slept: list[float], name: str
 ) -> None:
     reply(rsps, body=requests.exceptions.ConnectTimeout("connect timed out"))
     with pytest.raises(TransportError) as caught:
-        WRITES[name][0](client)
+        call(client, name)
     assert not isinstance(caught.value, OutcomeUnknownError)
     assert len(rsps.calls) == 3
     assert len(slept) == 2
@@ -374,7 +347,7 @@ def test_a_write_refused_with_an_error_body_is_an_api_error(
 ) -> None:
     reply(rsps, {"error": "Incorrect service ID"}, status=status)
     with pytest.raises(APIError) as caught:
-        WRITES[name][0](client)
+        call(client, name)
     assert not isinstance(caught.value, OutcomeUnknownError)
     assert len(rsps.calls) == 1
 
@@ -510,17 +483,17 @@ def test_parse_retry_after_date_against_the_clock() -> None:
     assert 100 < seconds <= 120
 
 
-@pytest.mark.parametrize("name", list(WRITES))
+@pytest.mark.parametrize("name", WRITES)
 def test_a_write_answered_429_is_refused_not_unknown(
     rsps, client: Client, slept: list[float], name: str
 ) -> None:
     # Real panels act on nothing when they answer 429: the caller may send it again later.
-    call, _, params = WRITES[name]
+    params = SAMPLES[name].form
     reply(rsps, {"error": "Rate limit exceeded."}, status=429, headers={"Retry-After": "60"})
     with pytest.raises(RateLimitError) as caught:
-        call(client)
+        call(client, name)
     assert caught.value.retry_after == 60.0
-    assert caught.value.action == ACTION[name]
+    assert caught.value.action == wire_name(name)
     assert caught.value.params == params
     assert len(rsps.calls) == 1
     assert slept == []

@@ -4,79 +4,35 @@ only in the body, and every documented `add` parameter under its wire name."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from unit_support import KEY, SEED_BALANCE, SEED_SERVICES, SEED_STATUS, URL, form_of, reply
+from actions_support import METHODS, SAMPLES, SEED_BALANCE, SEED_STATUS, call, wire_name
+from unit_support import KEY, URL, form_of, reply
 
 from smmpanel import Client
 
-# (call, expected form fields besides key, the panel's answer)
-CALLS: dict[str, tuple[Callable[[Client], Any], dict[str, str], Any]] = {
-    "services": (lambda c: c.services(), {"action": "services"}, SEED_SERVICES),
-    "balance": (lambda c: c.balance(), {"action": "balance"}, SEED_BALANCE),
-    "add": (
-        lambda c: c.add(1, "https://instagram.com/p/abc", 100),
-        {
-            "action": "add",
-            "service": "1",
-            "link": "https://instagram.com/p/abc",
-            "quantity": "100",
-        },
-        {"order": 23501},
-    ),
-    "status": (lambda c: c.status(23501), {"action": "status", "order": "23501"}, SEED_STATUS),
-    "statuses": (
-        lambda c: c.statuses([1, 10, 100]),
-        {"action": "status", "orders": "1,10,100"},
-        {"1": SEED_STATUS, "10": {"error": "Incorrect order ID"}, "100": SEED_STATUS},
-    ),
-    "refill": (lambda c: c.refill(7), {"action": "refill", "order": "7"}, {"refill": "1"}),
-    "refills": (
-        lambda c: c.refills([1, 2, 3]),
-        {"action": "refill", "orders": "1,2,3"},
-        [{"order": 1, "refill": 1}, {"order": 2, "refill": 2}, {"order": 3, "refill": 3}],
-    ),
-    "refill_status": (
-        lambda c: c.refill_status(5),
-        {"action": "refill_status", "refill": "5"},
-        {"status": "Completed"},
-    ),
-    "refill_statuses": (
-        lambda c: c.refill_statuses([1, 2]),
-        {"action": "refill_status", "refills": "1,2"},
-        [{"refill": 1, "status": "Completed"}, {"refill": 2, "status": "Rejected"}],
-    ),
-    "cancel": (
-        lambda c: c.cancel([9, 2]),
-        {"action": "cancel", "orders": "9,2"},
-        [{"order": 9, "cancel": 1}, {"order": 2, "cancel": 1}],
-    ),
-}
 
-
-@pytest.mark.parametrize("name", list(CALLS))
-def test_every_call_is_one_form_post_to_the_url(rsps, client: Client, name: str) -> None:
-    call, fields, answer = CALLS[name]
-    reply(rsps, answer)
-    call(client)
+@pytest.mark.parametrize("method", METHODS)
+def test_every_call_is_one_form_post_to_the_url(rsps, client: Client, method: str) -> None:
+    reply(rsps, SAMPLES[method].answer)
+    call(client, method)
     assert len(rsps.calls) == 1
     request = rsps.calls[0].request
     assert request.method == "POST"
     assert request.url == URL
     assert urlsplit(request.url).query == ""
     assert request.headers["Content-Type"] == "application/x-www-form-urlencoded"
+    fields = {"action": wire_name(method), **SAMPLES[method].form}
     assert form_of(rsps.calls[0]) == {"key": KEY, **fields}
 
 
-@pytest.mark.parametrize("name", list(CALLS))
-def test_the_key_travels_only_in_the_body(rsps, client: Client, name: str) -> None:
-    call, _, answer = CALLS[name]
-    reply(rsps, answer)
-    call(client)
+@pytest.mark.parametrize("method", METHODS)
+def test_the_key_travels_only_in_the_body(rsps, client: Client, method: str) -> None:
+    reply(rsps, SAMPLES[method].answer)
+    call(client, method)
     request = rsps.calls[0].request
     assert KEY not in request.url
     assert all(KEY not in str(value) for value in request.headers.values())

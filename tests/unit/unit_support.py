@@ -16,39 +16,6 @@ from smmpanel import Client, RetryPolicy
 URL = "https://panel.example/api/v2"
 KEY = "k3y-SECRET-5f4dcc3b5aa765d61d8327deb882cf99"
 
-SEED_SERVICES = [
-    {
-        "service": 1,
-        "name": "Followers",
-        "type": "Default",
-        "category": "First Category",
-        "rate": "0.90",
-        "min": "50",
-        "max": "10000",
-        "refill": True,
-        "cancel": True,
-    },
-    {
-        "service": 2,
-        "name": "Comments",
-        "type": "Custom Comments",
-        "category": "Second Category",
-        "rate": "8",
-        "min": "10",
-        "max": "1500",
-        "refill": False,
-        "cancel": True,
-    },
-]
-SEED_STATUS = {
-    "charge": "0.27819",
-    "start_count": "3572",
-    "status": "Partial",
-    "remains": "157",
-    "currency": "USD",
-}
-SEED_BALANCE = {"balance": "100.84292", "currency": "USD"}
-
 
 def make_client(slept: list[float] | None = None, **kwargs: Any) -> Client:
     """A client for `URL` whose retries record their waits instead of sleeping."""
