@@ -232,13 +232,9 @@ def error_message(payload: object) -> str | None:
 
 
 def _as_text(value: object) -> str:
-    """A message part as text; a value too deep or too long to print is described."""
-    if isinstance(value, str):
-        return value
-    try:
-        return str(value)
-    except (RecursionError, ValueError):
-        return shorten(value)
+    """A message part as text; a value that is not text is shown shortened, and one too
+    deep or too long to print is described."""
+    return value if isinstance(value, str) else shorten(value, 200)
 
 
 def _says_no_error(error: object) -> bool:
