@@ -7,9 +7,9 @@ error, and one retry decision says whether to try again.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import os
+import re
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
@@ -17,7 +17,6 @@ from decimal import Decimal
 from math import inf
 from types import TracebackType
 from typing import TypeVar
-from urllib.parse import urlsplit
 
 import requests
 import urllib3
@@ -46,9 +45,12 @@ from ._errors import (
     InvalidArgumentError,
     OutcomeUnknownError,
     TransportError,
+    shorten,
 )
 from ._lifecycle import Clock, OrderTracker, Sleep, wait
 from ._models import (
+    LARGEST_NUMBER,
+    MAX_DIGITS,
     Balance,
     CancelResult,
     Id,
@@ -67,8 +69,16 @@ from ._ordercheck import check_order
 from ._progress import Progress
 from ._protocol import ListedReader, read_reply
 from ._results import CancelResults, RefillResults, RefillStatusResults, StatusMap
-from ._retry import DEFAULT_MAX_RETRIES, Decision, RetryPolicy, check_max_retries, decide
+from ._retry import (
+    DEFAULT_MAX_RETRIES,
+    Decision,
+    Happened,
+    RetryPolicy,
+    check_max_retries,
+    decide,
+)
 from ._transport import AttemptFailed, Timeout, Transport
+from ._url import check_url
 
 __all__ = ["Client"]
 
@@ -82,7 +92,8 @@ T = TypeVar("T")
 R = TypeVar("R", RefillResult, RefillStatusResult, CancelResult)
 
 _RESERVED_PARAMS = frozenset({"key", "action"})
-_LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
+# PHP strips leading spaces from names and reads "a[]" as an array: plain names only.
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class Client:
@@ -121,17 +132,9 @@ class Client:
         verify: bool | str | None = None,
         retry_policy: RetryPolicy | None = None,
     ) -> None:
-        api_url = (api_url or os.environ.get("SMMPANEL_API_URL") or "").strip()
-        api_key = (api_key or os.environ.get("SMMPANEL_API_KEY") or "").strip()
-        if not api_url:
-            raise ConfigurationError(
-                "no api url: pass api_url or set the SMMPANEL_API_URL environment variable"
-            )
-        if not api_key:
-            raise ConfigurationError(
-                "no api key: pass api_key or set the SMMPANEL_API_KEY environment variable"
-            )
-        _check_url(api_url, allow_insecure_http)
+        api_url = _setting(api_url, "api_url", "SMMPANEL_API_URL")
+        api_key = _setting(api_key, "api_key", "SMMPANEL_API_KEY")
+        check_url(api_url, api_key, allow_insecure_http)
         self._max_retries = check_max_retries(max_retries)
         self._retry_policy = retry_policy or RetryPolicy()
         _check_verify(verify, session)
@@ -292,9 +295,7 @@ class Client:
             "google_keyword": google_keyword,
             "referring_url": referring_url,
         }
-        reserved = _RESERVED_PARAMS.intersection(params)
-        if reserved:
-            raise InvalidArgumentError(f"{', '.join(sorted(reserved))} cannot be overridden")
+        _check_extra_names(params)
         if isinstance(service, Service):
             others = {name: value for name, value in named.items() if name not in counts}
             checked = {**others, "min": min, "max": max, **params}
@@ -465,7 +466,9 @@ class Client:
         while True:
             try:
                 reply = self._transport.send(action.name, params, retries_done + 1)
-                return read_reply(reply, action.reader, action.name, params, ids or [])
+                return read_reply(
+                    reply, action.reader, action.name, params, ids or [], self._transport.secrets
+                )
             except AttemptFailed as failed:
                 retries_left = self._max_retries - retries_done
                 decision = decide(
@@ -479,7 +482,10 @@ class Client:
                             failed.happened, idempotent=action.idempotent, retries_left=0
                         )
                 if decision is Decision.UNKNOWN:
-                    lost = OutcomeUnknownError(action.name, params, failed.reason)
+                    answered = failed.happened is Happened.BUSY  # a 5xx or 408: not lost
+                    lost = OutcomeUnknownError(
+                        action.name, params, failed.reason, answered=answered
+                    )
                     network = isinstance(failed.error, TransportError)
                     raise lost from (failed.error.__cause__ if network else failed.error)
                 if decision is Decision.RAISE:
@@ -505,7 +511,7 @@ def _as_is(_: Id, error: ItemError) -> ItemError:
 def _check_id(value: object, what: str) -> Id:
     problem = id_problem(value)
     if problem is not None:
-        raise InvalidArgumentError(f"{what} {problem}, not {value!r}")
+        raise InvalidArgumentError(f"{what} {problem}, not {shorten(value)}")
     return value  # type: ignore[return-value]  # id_problem checked it is an int or str
 
 
@@ -532,7 +538,9 @@ def _check_count(name: str, value: object, *, allow_zero: bool = False) -> None:
     lowest = 0 if allow_zero else 1
     if isinstance(value, bool) or not isinstance(value, int) or value < lowest:
         kind = "a whole number >= 0" if allow_zero else "a positive whole number"
-        raise InvalidArgumentError(f"{name} must be {kind}, not {value!r}")
+        raise InvalidArgumentError(f"{name} must be {kind}, not {shorten(value)}")
+    if value >= LARGEST_NUMBER:
+        raise InvalidArgumentError(f"{name} must have at most {MAX_DIGITS} digits")
 
 
 def _check_timeout(timeout: object) -> Timeout:
@@ -595,34 +603,6 @@ def _check_session_never_resends(session: requests.Session) -> None:
             )
 
 
-def _check_url(url: str, allow_insecure_http: bool) -> None:
-    if "://" not in url:  # never quote it: it may be the key, passed in the url's place
-        raise ConfigurationError(
-            "api url does not start with https:// (were the url and the key swapped?)"
-        )
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname
-    except ValueError as exc:
-        raise ConfigurationError(f"api url {url!r} is not a url: {exc}") from None
-    if parts.scheme not in ("http", "https") or not host:
-        raise ConfigurationError(f"api url {url!r} must be an http(s) url with a host")
-    if parts.scheme == "http" and not allow_insecure_http and not _is_loopback(host):
-        raise ConfigurationError(
-            f"api url {url!r} is plain http, which sends the api key unencrypted: use https,"
-            " or pass allow_insecure_http=True"
-        )
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower() in _LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _form(values: Mapping[str, ParamValue]) -> dict[str, str]:
     """The form fields for `values`: lists one item per line, `None` left out."""
     form: dict[str, str] = {}
@@ -634,7 +614,7 @@ def _form(values: Mapping[str, ParamValue]) -> dict[str, str]:
         elif isinstance(value, (str, int, Decimal, float)):
             if isinstance(value, str) and not value.strip():
                 raise InvalidArgumentError(f"{name} must not be empty")
-            form[name] = _sendable(name, str(value))
+            form[name] = _sendable(name, _as_text(name, value))
         elif isinstance(value, date):
             form[name] = value.strftime("%d/%m/%Y")
         elif isinstance(value, (list, tuple)):
@@ -642,8 +622,56 @@ def _form(values: Mapping[str, ParamValue]) -> dict[str, str]:
                 raise InvalidArgumentError(f"{name} must not be an empty list")
             form[name] = "\n".join(_line(name, item) for item in value)
         else:
-            raise InvalidArgumentError(f"{name} must be text, a number or a list, not {value!r}")
+            raise InvalidArgumentError(
+                f"{name} must be text, a number or a list, not {shorten(value)}"
+            )
     return form
+
+
+def _as_text(name: str, value: str | int | Decimal | float) -> str:
+    if isinstance(value, int) and abs(value) >= LARGEST_NUMBER:
+        raise InvalidArgumentError(f"{name} must have at most {MAX_DIGITS} digits")
+    return str(value)
+
+
+def _check_extra_names(params: Mapping[str, object]) -> None:
+    """Refuse extra parameter names a panel could read as another field: PHP drops a
+    leading space (" action") and reads "a[]" as an array."""
+    for name in params:
+        if name.lower() in _RESERVED_PARAMS:
+            raise InvalidArgumentError(f"{name!r} cannot be passed as an extra parameter")
+        if not _PLAIN_NAME.fullmatch(name):
+            raise InvalidArgumentError(
+                f"extra parameter name {name!r} must be a plain identifier (letters, digits"
+                " and _, not starting with a digit)"
+            )
+
+
+def _setting(value: object, name: str, variable: str) -> str:
+    """The url or key given, else the environment's, checked to be text HTTP can carry;
+    a bad key is never quoted."""
+    if value is not None and not isinstance(value, str):
+        raise ConfigurationError(f"{name} must be text (str), not {type(value).__name__}")
+    text = (value or os.environ.get(variable) or "").strip()
+    if not text:
+        raise ConfigurationError(
+            f"no {name.replace('_', ' ')}: pass {name} or set the {variable} environment variable"
+        )
+    if not _encodes(text) or not text.isprintable():
+        source = name if value else f"the {variable} environment variable"
+        raise ConfigurationError(
+            f"{source} holds characters that cannot be sent (undecodable bytes or control"
+            " characters)"
+        )
+    return text
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: bytes the environment could not decode
+        return False
+    return True
 
 
 def _sendable(name: str, text: str) -> str:
@@ -657,7 +685,7 @@ def _sendable(name: str, text: str) -> str:
 def _line(name: str, item: object) -> str:
     if isinstance(item, bool) or not isinstance(item, (str, int)):
         raise InvalidArgumentError(f"each item of {name} must be text, not {item!r}")
-    text = _sendable(name, str(item))
+    text = _sendable(name, _as_text(name, item))
     if "\n" in text or "\r" in text or not text.strip():
         raise InvalidArgumentError(
             f"each item of {name} must be one non-empty line (items are sent one per line),"

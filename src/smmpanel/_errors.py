@@ -181,7 +181,8 @@ class OutcomeUnknownError(SMMPanelError):
 
     `action` and `params` say what may have reached the panel (never the key). When a
     multi-id call stops part way, `completed` holds the results of the batches that did
-    finish and `unsent` the ids that were refused or never sent.
+    finish and `unsent` the ids that were refused or never sent. `answered` is True when
+    the panel did answer, with an error (a 5xx) that does not say whether it acted.
     """
 
     def __init__(
@@ -192,13 +193,22 @@ class OutcomeUnknownError(SMMPanelError):
         *,
         completed: Sequence[PanelModel] | None = None,
         unsent: Sequence[int | str] | None = None,
+        answered: bool = False,
     ) -> None:
         self.action = action
         self.params = dict(params)
         self.reason = reason
+        self.answered = answered
         self.completed: list[PanelModel] = list(completed or ())
         self.unsent: list[int | str] = list(unsent or ())
         shown = ", ".join(f"{name}={shorten(value, 60)}" for name, value in params.items() if value)
+        if answered and completed is None and unsent is None:
+            super().__init__(
+                f"{action!r} ({shown}): the panel answered {reason}; it may or may not have"
+                " acted. It was not retried: check your orders on the panel before sending"
+                " it again."
+            )
+            return
         if completed is None and unsent is None:
             summary = f"the panel may have received {action!r} ({shown}) but its answer was lost"
         else:

@@ -64,11 +64,20 @@ Id = int | str
 """An order, refill or service id: an int, or a string for panels that use them."""
 
 
+MAX_DIGITS: Final = 100
+"""The most digits a number sent to the panel may have (Python cannot even print one of
+more than about 4,300)."""
+LARGEST_NUMBER: Final = 10**MAX_DIGITS
+
+
 def id_problem(value: object) -> str | None:
-    """What keeps `value` from being an id, or None when it is one: a positive int, or a
-    non-empty string without commas or whitespace (ids travel comma-separated)."""
+    """What keeps `value` from being an id, or None when it is one: a positive int of at
+    most `MAX_DIGITS` digits, or a non-empty string without commas or whitespace (ids
+    travel comma-separated)."""
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         return "must be an int or a string id"
+    if isinstance(value, int) and value >= LARGEST_NUMBER:
+        return f"must have at most {MAX_DIGITS} digits"
     if isinstance(value, int):
         return None if value > 0 else "must be a positive id"
     if not value or any(char == "," or char.isspace() for char in value):
@@ -90,12 +99,12 @@ def _new_id(value: object) -> Id:
     if isinstance(value, str):
         value = value.strip()
         if value.lower() in _BLANKS or value.lower() in ("false", "true", "nan", "0"):
-            raise ValueError(f"the new id is a placeholder, not an id: {value!r}")
+            raise ValueError(f"the new id is a placeholder, not an id: {shorten(value)}")
         if value.lstrip("-").isdigit() and int(value) <= 0:
-            raise ValueError(f"the new id must be positive, not {value!r}")
+            raise ValueError(f"the new id must be positive, not {shorten(value)}")
     problem = id_problem(value)
     if problem is not None:
-        raise ValueError(f"the new id {problem}, not {value!r}")
+        raise ValueError(f"the new id {problem}, not {shorten(value)}")
     return value  # type: ignore[return-value]  # id_problem checked it is an int or str
 
 
@@ -160,7 +169,7 @@ class Status(str):
             return value
         if isinstance(value, str) and value.strip():
             return cls(value)
-        raise ValueError(f"not a status word: {value!r}")
+        raise ValueError(f"not a status word: {shorten(value)}")
 
     @property
     def is_known(self) -> bool:
@@ -193,7 +202,7 @@ def _is_blank(value: object) -> bool:
 def parse_decimal(value: object) -> Decimal:
     """Read a money amount such as "0.90", 0.9, "1,234.50", "$12.50" or "12,50 USD"."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
-        raise ValueError(f"not an amount: {value!r}")
+        raise ValueError(f"not an amount: {shorten(value)}")
     text = _MONEY_NOISE.sub("", str(value))
     if "," in text and "." in text:  # the one that comes last separates the decimals
         decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
@@ -207,19 +216,19 @@ def parse_decimal(value: object) -> Decimal:
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        raise ValueError(f"not an amount: {value!r}") from None
+        raise ValueError(f"not an amount: {shorten(value)}") from None
     if not amount.is_finite() or amount.adjusted() > _LARGEST_EXPONENT:
-        raise ValueError(f"not a plausible amount: {value!r}")
+        raise ValueError(f"not a plausible amount: {shorten(value)}")
     return amount
 
 
 def parse_int(value: object) -> int:
     """Read a count such as "3572", 3572, "3,572" or "3572.0"."""
     if isinstance(value, bool):
-        raise ValueError(f"not a count: {value!r}")
+        raise ValueError(f"not a count: {shorten(value)}")
     amount = parse_decimal(value)
     if amount != amount.to_integral_value():
-        raise ValueError(f"not a whole count: {value!r}")
+        raise ValueError(f"not a whole count: {shorten(value)}")
     return int(amount)
 
 
@@ -241,7 +250,7 @@ def _parse_flag(value: object) -> bool:
             return False
     if isinstance(value, (int, float)):
         return bool(value)
-    raise ValueError(f"not a yes/no value: {value!r}")
+    raise ValueError(f"not a yes/no value: {shorten(value)}")
 
 
 Money = Annotated[Decimal, Field(allow_inf_nan=False)]

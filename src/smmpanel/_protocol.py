@@ -35,6 +35,7 @@ from ._models import (
     Status,
 )
 from ._retry import Happened, parse_retry_after
+from ._secrets import KeyScrubber
 from ._transport import AttemptFailed, Reply
 
 __all__ = ["ListedReader", "Reader", "read_reply"]
@@ -47,6 +48,7 @@ _SUCCESS_WORDS = frozenset({"success", "ok", "true"})
 _NO_ERROR_WORDS = frozenset({"", "0", "false", "null", "none", "no"})
 _ERROR_WORDS = re.compile(r"error|incorrect|invalid|not found|unknown|wrong|fail|denied", re.I)
 _BUSY_STATUSES = frozenset({408})
+_EMPTY_CATALOG = re.compile(r"\s*(empty|no (data|services?)\b|none\s*$|$)", re.I)
 # A 302 or 303 answering a POST often means "done, the result is over there"; 301, 307
 # and 308 mean "send it to that other address", so the panel did not act on it.
 _MAYBE_PROCESSED_REDIRECTS = frozenset({302, 303})
@@ -62,17 +64,33 @@ class Reader(Generic[T]):
 
 
 def read_reply(
-    reply: Reply, reader: Reader[T], action: str, params: Mapping[str, str], ids: list[Id]
+    reply: Reply,
+    reader: Reader[T],
+    action: str,
+    params: Mapping[str, str],
+    ids: list[Id],
+    secrets: KeyScrubber | None = None,
 ) -> T:
     """What `reader` makes of `reply` to `action` sent with `params` (never the key), or
-    an `AttemptFailed` saying what went wrong."""
-    call = _Call(action, params)
+    an `AttemptFailed` saying what went wrong; `secrets` removes the key from what the
+    answer shows."""
+    call = _Call(action, params, secrets or _NO_KEY)
+    try:
+        return _read(reply, reader, call, ids)
+    except RecursionError:
+        # Nested deeper than Python can walk, though json.loads may have taken it.
+        error = _unreadable(reply, call, "is nested too deeply to read")
+        succeeded = 200 <= reply.status_code <= 299
+        raise AttemptFailed(Happened.MISREAD if succeeded else Happened.REFUSED, error) from None
+
+
+def _read(reply: Reply, reader: Reader[T], call: _Call, ids: list[Id]) -> T:
     status = reply.status_code
     if 300 <= status <= 399:
-        raise _redirect(reply, action)
+        raise _redirect(reply, call)
     if status == 429 or status in _BUSY_STATUSES or 500 <= status <= 599:
         raise _busy(reply, call)
-    if status == 200 and reader.fast is not None:
+    if status == 200 and reader.fast is not None and not call.secrets.could_hide_in(reply.body):
         try:  # the common case, read straight from the bytes in one pass
             return reader.fast(reply.body)
         except ValidationError:
@@ -82,21 +100,36 @@ def read_reply(
         return reader.read(payload, ids)
     except (ValueError, ValidationError) as exc:
         problem = _summary(exc) if isinstance(exc, ValidationError) else str(exc)
-        error = _unreadable(reply, action, problem)
+        error = _unreadable(reply, call, problem)
         raise AttemptFailed(Happened.MISREAD, error, cause=exc) from exc
 
 
 @dataclass(frozen=True)
 class _Call:
-    """The call an answer belongs to, for the errors that name it."""
+    """The call an answer belongs to, for the errors that name it, and what removes the
+    key from what they show."""
 
     action: str
     params: Mapping[str, str]
+    secrets: KeyScrubber
 
     def refused(self, message: str, status_code: int) -> APIError:
         return APIError.from_message(
             message, status_code=status_code, action=self.action, params=self.params
         )
+
+    def json(self, body: bytes) -> object:
+        """The decoded answer, with the key removed from its texts."""
+        payload = json.loads(body)
+        return self.secrets.value(payload) if self.secrets.could_hide_in(body) else payload
+
+    def preview(self, body: bytes) -> str:
+        """The start of `body` as text, for errors to keep, without the key."""
+        window = body[: BODY_PREVIEW_CHARS + self.secrets.longest]
+        return self.secrets.text(window.decode("utf-8", "replace"))[:BODY_PREVIEW_CHARS]
+
+
+_NO_KEY = KeyScrubber("")
 
 
 def _decode(reply: Reply, call: _Call) -> object:
@@ -104,29 +137,30 @@ def _decode(reply: Reply, call: _Call) -> object:
     HTTP status is the panel's refusal, since panels send errors with 200 too."""
     succeeded = 200 <= reply.status_code <= 299
     try:
-        payload = json.loads(reply.body)
+        payload = call.json(reply.body)
     except (ValueError, RecursionError) as exc:
         problem = "is not JSON"
         happened = Happened.GARBLED if succeeded else Happened.REFUSED
-        error = _unreadable(reply, call.action, problem)
-        raise AttemptFailed(happened, error, cause=exc) from exc
+        error = _unreadable(reply, call, problem)
+        # Not the decoder's own error: it keeps the whole body, key and all.
+        raise AttemptFailed(happened, error, cause=ValueError(str(exc))) from None
     message = error_message(payload)
     if message is not None:
         raise AttemptFailed(Happened.REFUSED, call.refused(message, reply.status_code))
     if not succeeded:
         problem = "is JSON without an error message"
-        raise AttemptFailed(Happened.MISREAD, _unreadable(reply, call.action, problem))
+        raise AttemptFailed(Happened.MISREAD, _unreadable(reply, call, problem))
     return unwrap_envelope(payload)
 
 
-def _redirect(reply: Reply, action: str) -> AttemptFailed:
+def _redirect(reply: Reply, call: _Call) -> AttemptFailed:
     status = reply.status_code
+    target = call.secrets.text(_host_of(reply.headers.get("Location", "")))
     error = ResponseError(
-        f"{action}: the panel answered HTTP {status}, a redirect to"
-        f" {_host_of(reply.headers.get('Location', ''))}; redirects are never followed,"
-        " check the api url",
+        f"{call.action}: the panel answered HTTP {status}, a redirect to {target};"
+        " redirects are never followed, check the api url",
         status_code=status,
-        body=_preview(reply.body),
+        body=call.preview(reply.body),
     )
     maybe_acted = status in _MAYBE_PROCESSED_REDIRECTS
     return AttemptFailed(Happened.MISREAD if maybe_acted else Happened.REFUSED, error)
@@ -139,7 +173,7 @@ def _busy(reply: Reply, call: _Call) -> AttemptFailed:
     later = f"; the panel asks to retry after {seconds:.0f} s" if seconds is not None else ""
     message = None
     with contextlib.suppress(ValueError, RecursionError):
-        message = error_message(json.loads(reply.body))
+        message = error_message(call.json(reply.body))
     if reply.status_code == 429:
         text = (message or "too many requests") + later
         error: Exception = RateLimitError(
@@ -154,39 +188,53 @@ def _busy(reply: Reply, call: _Call) -> AttemptFailed:
         error = ResponseError(
             f"{call.action}: the panel answered HTTP {reply.status_code}{later}",
             status_code=reply.status_code,
-            body=_preview(reply.body),
+            body=call.preview(reply.body),
         )
     # The reason an unknown outcome quotes: the panel answered, so nothing was "lost".
     reason = f"HTTP {reply.status_code}" + (f": {message}" if message else "")
     return AttemptFailed(Happened.BUSY, error, reason=reason, retry_after=retry_after)
 
 
-def _unreadable(reply: Reply, action: str, problem: str) -> ResponseError:
+def _unreadable(reply: Reply, call: _Call, problem: str) -> ResponseError:
     if not reply.body.strip():
         problem = "was empty"
     return ResponseError(
-        f"{action}: the panel's answer (HTTP {reply.status_code}) {problem}",
+        f"{call.action}: the panel's answer (HTTP {reply.status_code}) {problem}",
         status_code=reply.status_code,
-        body=_preview(reply.body),
+        body=call.preview(reply.body),
     )
 
 
 def error_message(payload: object) -> str | None:
-    """The error message of an ``{"error": ...}`` answer, or None for any other answer."""
+    """The error message of an ``{"error": ...}`` answer, or None for any other answer.
+
+    The error may sit under ``status`` too, as in ``{"status": {"error": "Refill not
+    found"}}``, or be given by ``"status": "error"`` with a ``message``.
+    """
     if not isinstance(payload, dict):
         return None
     error = payload.get("error")
     if _says_no_error(error):
-        if str(payload.get("status", "")).lower() != "error":
+        status = payload.get("status")
+        if isinstance(status, dict) and not _says_no_error(status.get("error")):
+            error = status["error"]
+        elif isinstance(status, (dict, list)) or str(status).strip().lower() != "error":
             return None
-        error = payload.get("message") or payload.get("msg") or "error"
+        else:
+            error = payload.get("message") or payload.get("msg") or "error"
     while isinstance(error, dict) and error:
         error = error.get("message") or error.get("error") or next(iter(error.values()))
     if isinstance(error, list):
-        error = "; ".join(str(part) for part in error)
+        error = "; ".join(map(_as_text, error))
     if error is True:
         error = payload.get("message") or "error"
-    return str(error).strip() or "error"
+    return _as_text(error).strip() or "error"
+
+
+def _as_text(value: object) -> str:
+    """A message part as text; a value that is not text is shown shortened, and one too
+    deep or too long to print is described."""
+    return value if isinstance(value, str) else shorten(value, 200)
 
 
 def _says_no_error(error: object) -> bool:
@@ -216,10 +264,6 @@ def _host_of(location: str) -> str:
         return "an unreadable location"
 
 
-def _preview(body: bytes) -> str:
-    return body[:BODY_PREVIEW_CHARS].decode("utf-8", "replace")
-
-
 def _summary(exc: ValidationError) -> str:
     # pydantic's own message repeats the input values; name only the fields at fault.
     fields = sorted({".".join(str(part) for part in error["loc"][:1]) for error in exc.errors()})
@@ -239,6 +283,8 @@ def model_reader(model: type[Model]) -> Reader[Model]:
 
 
 def _read_services(payload: object, _: list[Id]) -> ServiceList:
+    if isinstance(payload, str) and _EMPTY_CATALOG.match(payload):
+        return ServiceList()  # {"status": "success", "data": "Empty Data"}
     if not isinstance(payload, list):
         raise ValueError("is not a list of services")
     return ServiceList.from_items(payload)

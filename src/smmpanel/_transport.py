@@ -8,28 +8,25 @@ would re-send the whole form, key included, to wherever the redirect points.
 
 from __future__ import annotations
 
-import json
 import logging
 import ssl
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.client import HTTPException
-from urllib.parse import quote_plus
 
 import requests
 import urllib3
 
 from ._errors import TransportError
 from ._retry import Happened
+from ._secrets import KeyScrubber
 
 __all__ = ["AttemptFailed", "Reply", "Timeout", "Transport"]
 
 logger = logging.getLogger("smmpanel")
 
 Timeout = float | tuple[float, float]
-KEY_PLACEHOLDER = "[api key removed]"
-SHORTEST_SCRUBBED_KEY = 8
 _NETWORK_ERRORS = (requests.RequestException, urllib3.exceptions.HTTPError, HTTPException, OSError)
 _UNUSABLE_URL = (
     requests.exceptions.MissingSchema,
@@ -62,7 +59,7 @@ class AttemptFailed(Exception):
 
 @dataclass(frozen=True)
 class Reply:
-    """The panel's raw answer: its HTTP status, headers and body (key scrubbed)."""
+    """The panel's raw answer: its HTTP status, headers and body, as sent."""
 
     status_code: int
     body: bytes
@@ -88,13 +85,7 @@ class Transport:
         self.verify = verify
         self._api_key = api_key
         self._headers = {"User-Agent": user_agent, "Accept": "application/json"}
-        # The key as sent, url-encoded, and as JSON writes it (PHP escapes "/" too). A key
-        # too short to be told from ordinary text is not scrubbed: it would garble answers.
-        in_json = json.dumps(api_key)[1:-1]
-        forms = {api_key, quote_plus(api_key), in_json, in_json.replace("/", "\\/")}
-        if len(api_key) < SHORTEST_SCRUBBED_KEY:
-            forms = set()
-        self._secrets = tuple(sorted((form.encode() for form in forms if form), key=len))[::-1]
+        self.secrets = KeyScrubber(api_key)
 
     def send(self, action: str, params: Mapping[str, str], attempt: int = 1) -> Reply:
         """Post `action` with `params` (and the key) once; raises `AttemptFailed`."""
@@ -111,9 +102,9 @@ class Transport:
                 verify=self.verify,
                 hooks={"response": lambda answer, **_: answered.append(answer)},
             )
-            reply = Reply(response.status_code, self.scrub(response.content), response.headers)
+            reply = Reply(response.status_code, response.content, response.headers)
         except _UNUSABLE_URL as exc:  # requests refused the url before sending anything
-            error = TransportError(f"{action}: {self.scrub_text(str(exc))}")
+            error = TransportError(f"{action}: {self.secrets.text(str(exc))}")
             raise AttemptFailed(Happened.UNSENDABLE, _caused(error, exc)) from exc
         except UnicodeEncodeError as exc:  # text HTTP cannot carry: nothing was sent
             error = TransportError(f"{action}: the request could not be encoded")
@@ -134,38 +125,14 @@ class Transport:
         return reply
 
     def _network_failure(self, action: str, exc: BaseException) -> AttemptFailed:
-        reason = self.scrub_text(_describe(exc))
-        self.forget_key(exc)
+        reason = self.secrets.text(_describe(exc))
+        self.secrets.forget_key(exc)
         error = _caused(TransportError(f"{action}: {reason}"), exc)
         if any(isinstance(cause, ssl.SSLCertVerificationError) for cause in _causes(exc)):
             return AttemptFailed(Happened.CERTIFICATE, error, reason=reason)
         if _never_sent(exc):
             return AttemptFailed(Happened.NOT_SENT, error, reason=reason)
         return AttemptFailed(Happened.NO_ANSWER, error, reason=reason)
-
-    def forget_key(self, exc: BaseException) -> BaseException:
-        """Scrub the key from the requests that a requests exception (or its causes)
-        keeps, since the error raised to the caller chains to it."""
-        for error in _causes(exc):
-            response = getattr(error, "response", None)
-            for request in (getattr(error, "request", None), getattr(response, "request", None)):
-                body = getattr(request, "body", None)
-                if isinstance(body, str):
-                    request.body = self.scrub_text(body)  # type: ignore[union-attr]
-                elif isinstance(body, bytes):
-                    request.body = self.scrub(body)  # type: ignore[union-attr]
-        return exc
-
-    def scrub(self, body: bytes) -> bytes:
-        """Remove the api key from a body, for panels that echo it back."""
-        for secret in self._secrets:
-            if secret in body:
-                body = body.replace(secret, KEY_PLACEHOLDER.encode())
-        return body
-
-    def scrub_text(self, text: str) -> str:
-        """Remove the api key from a message."""
-        return self.scrub(text.encode("utf-8", "replace")).decode("utf-8", "replace")
 
     def close(self) -> None:
         """Close the session."""

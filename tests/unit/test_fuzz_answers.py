@@ -194,7 +194,27 @@ def dumps(value: Any) -> bytes:
     return json.dumps(value).encode()  # NaN and Infinity written as panels' PHP never would
 
 
+# Nesting deeper than Python can walk, with or without json.loads' own limit in reach.
+deep = st.builds(
+    lambda depth, shape: shape.replace("X", "[" * depth + "]" * depth).encode(),
+    st.integers(min_value=1, max_value=3000),
+    st.sampled_from(["X", '{"error": X}', '{"1": X}', '[{"order": 1, "refill": X}]']),
+)
+
+
+def echo(where: str, value: Any, escaped: bool) -> bytes:
+    """An answer echoing the key under `where`, plainly or spelled in \\u escapes."""
+    spelled = "".join(f"\\u{ord(char):04x}" for char in KEY) if escaped else KEY
+    return json.dumps({where: f"key {KEY}", "data": value}).replace(KEY, spelled).encode()
+
+
+echoed = st.builds(
+    echo, st.sampled_from(["error", "status", "name", "note"]), json_values, st.booleans()
+)
+
 bodies = st.one_of(
+    deep,
+    echoed,
     json_values.map(dumps),
     shaped.map(dumps),
     envelopes.map(dumps),
@@ -284,6 +304,7 @@ def test_any_answer_raises_only_smmpanel_errors(
                 check_ok_answer(name, error, body)
         else:
             check_result(name, result)
+            assert KEY not in repr(result)
         if name in WRITES:  # an answer came: the write may have been done, never resent
             assert len(rsps.calls) == 1
         else:  # a read may be asked again, within max_retries
