@@ -172,7 +172,7 @@ class Transport:
                 reason = f"the panel did not finish its answer within {self._read_timeout:g} s"
                 raise AttemptFailed(Happened.NO_ANSWER, TransportError(f"{action}: {reason}"))
         body = b"".join(chunks)
-        response._content, response._content_consumed = body, True
+        response._content, response._content_consumed = body, True  # type: ignore[attr-defined]
         return self.scrub(body)
 
     def _too_large(self, action: str, response: requests.Response) -> AttemptFailed:
