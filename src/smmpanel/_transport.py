@@ -141,7 +141,7 @@ class Transport:
             reply = Reply(status, b"", {"Location": "\x00unreadable"})
         finally:
             for unread in answered:
-                if unread.raw is not None:
+                if isinstance(unread, requests.Response) and unread.raw is not None:
                     unread.close()  # give the connection back (or drop it, if not read to the end)
             answered.clear()  # the hook's closure and the response would keep each other alive
         self._log_attempt(action, attempt, reply.status_code, started)
