@@ -141,14 +141,7 @@ class Client:
         user_agent = _check_user_agent(
             user_agent or f"smmpanel/{__version__} python-requests/{requests.__version__}"
         )
-        if (
-            isinstance(max_answer_bytes, bool)
-            or not isinstance(max_answer_bytes, int)
-            or max_answer_bytes <= 0
-        ):
-            raise ConfigurationError(
-                f"max_answer_bytes must be a positive whole number, not {max_answer_bytes!r}"
-            )
+        _check_max_answer_bytes(max_answer_bytes)
         self._owns_session = session is None
         if session is None:
             session = own_session(POOL_SIZE)
@@ -578,6 +571,11 @@ def _check_user_agent(user_agent: str) -> str:
     if not user_agent.strip() or "\r" in user_agent or "\n" in user_agent:
         raise ConfigurationError(f"user_agent must be one non-empty line, not {user_agent!r}")
     return user_agent
+
+
+def _check_max_answer_bytes(cap: object) -> None:
+    if isinstance(cap, bool) or not isinstance(cap, int) or cap <= 0:
+        raise ConfigurationError(f"max_answer_bytes must be a positive whole number, not {cap!r}")
 
 
 def _check_url(url: str, allow_insecure_http: bool) -> None:
