@@ -19,7 +19,6 @@ from types import TracebackType
 from typing import TypeVar
 
 import requests
-import urllib3
 
 from . import __version__
 from ._actions import (
@@ -77,7 +76,8 @@ from ._retry import (
     check_max_retries,
     decide,
 )
-from ._transport import AttemptFailed, Timeout, Transport
+from ._session import check_session, own_session
+from ._transport import DEFAULT_MAX_ANSWER_BYTES, AttemptFailed, Timeout, Transport
 from ._url import check_url
 
 __all__ = ["Client"]
@@ -116,6 +116,8 @@ class Client:
     :param allow_insecure_http: allow ``http://`` to a host that is not loopback.
     :param verify: certificate checking, as in requests (True, False or a CA bundle).
     :param retry_policy: how long to wait between retries.
+    :param max_answer_bytes: the largest answer accepted, counted after decompression
+        (32 MiB by default); a larger one is refused without being held in memory.
     :raises ConfigurationError: a missing url or key, or an unsafe setting.
     """
 
@@ -131,6 +133,7 @@ class Client:
         allow_insecure_http: bool = False,
         verify: bool | str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
     ) -> None:
         api_url = _setting(api_url, "api_url", "SMMPANEL_API_URL")
         api_key = _setting(api_key, "api_key", "SMMPANEL_API_KEY")
@@ -141,14 +144,12 @@ class Client:
         user_agent = _check_user_agent(
             user_agent or f"smmpanel/{__version__} python-requests/{requests.__version__}"
         )
+        _check_max_answer_bytes(max_answer_bytes)
         self._owns_session = session is None
         if session is None:
-            session = requests.Session()
-            adapter = requests.adapters.HTTPAdapter(pool_maxsize=POOL_SIZE)
-            session.mount("https://", adapter)
-            session.mount("http://", adapter)
+            session = own_session(POOL_SIZE)
         else:
-            _check_session_never_resends(session)
+            check_session(session)
         self._transport = Transport(
             api_url,
             api_key,
@@ -156,6 +157,7 @@ class Client:
             session=session,
             user_agent=user_agent,
             verify=verify,
+            max_answer_bytes=max_answer_bytes,
         )
 
     @property
@@ -579,28 +581,9 @@ def _check_user_agent(user_agent: str) -> str:
     return user_agent
 
 
-def _check_session_never_resends(session: requests.Session) -> None:
-    """Refuse a session whose adapters would re-send a POST by themselves: urllib3 would
-    then place an order twice behind this library's back."""
-    for prefix, adapter in getattr(session, "adapters", {}).items():
-        retry = getattr(adapter, "max_retries", None)
-        if not isinstance(retry, urllib3.util.Retry) or retry.total in (0, False):
-            continue
-
-        def allows(count: int | bool | None) -> bool:
-            return count is None or (count is not False and count > 0)
-
-        methods = retry.allowed_methods
-        posts = methods is None or "POST" in {method.upper() for method in methods}
-        # Errors after sending ("other") are retried whatever the method; read errors and
-        # statuses only for the methods allowed. Only connect retries are always safe.
-        if allows(retry.other) or (posts and (allows(retry.read) or allows(retry.status))):
-            raise ConfigurationError(
-                f"the session's adapter for {prefix!r} retries requests after sending them"
-                " (its urllib3 Retry), which could place an order twice: give it"
-                " max_retries=0, or Retry(other=0) without POST; smmpanel itself retries"
-                " what is safe to retry"
-            )
+def _check_max_answer_bytes(cap: object) -> None:
+    if isinstance(cap, bool) or not isinstance(cap, int) or cap <= 0:
+        raise ConfigurationError(f"max_answer_bytes must be a positive whole number, not {cap!r}")
 
 
 def _form(values: Mapping[str, ParamValue]) -> dict[str, str]:

@@ -34,6 +34,7 @@ class Happened(Enum):
     GARBLED = "the answer was not JSON"  # a 2xx cut short, empty, or a proxy's page
     MISREAD = "the answer did not fit"  # 2xx JSON of the wrong shape, too large, 302/303
     REFUSED = "the panel refused"  # an error message, a 4xx page, 301/307/308
+    TOO_LARGE = "the answer was too large"  # past max_answer_bytes: refused, not held
 
 
 class Decision(Enum):
@@ -51,7 +52,9 @@ RETRY_READS = frozenset(
 )
 RETRY_WRITES = frozenset({Happened.NOT_SENT})
 # After which failures a write may have been acted on by the panel.
-MAY_HAVE_ACTED = frozenset({Happened.NO_ANSWER, Happened.BUSY, Happened.GARBLED, Happened.MISREAD})
+MAY_HAVE_ACTED = frozenset(
+    {Happened.NO_ANSWER, Happened.BUSY, Happened.GARBLED, Happened.MISREAD, Happened.TOO_LARGE}
+)
 
 MAX_RETRIES_CAP = 100
 DEFAULT_MAX_RETRIES = 2

@@ -310,7 +310,7 @@ def test_a_real_session_passed_in_is_used_and_left_open() -> None:
     session = requests.Session()
     with (
         mock.patch.object(session, "close") as close,
-        mock.patch.object(session, "post", return_value=FakeResponse()) as post,
+        mock.patch.object(session, "send", return_value=FakeResponse().to_response()) as post,
     ):
         with Client(URL, KEY, session=session) as client:
             client.balance()

@@ -431,6 +431,7 @@ DECISIONS = [
     (Happened.GARBLED, Decision.RETRY, Decision.UNKNOWN, Decision.RAISE),
     (Happened.MISREAD, Decision.RAISE, Decision.UNKNOWN, Decision.RAISE),
     (Happened.REFUSED, Decision.RAISE, Decision.RAISE, Decision.RAISE),
+    (Happened.TOO_LARGE, Decision.RAISE, Decision.UNKNOWN, Decision.RAISE),
 ]
 
 

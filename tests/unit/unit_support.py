@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from urllib.parse import parse_qs
 
 import requests
 import responses
+import urllib3
 
 from smmpanel import Client, RetryPolicy
 
@@ -78,21 +80,33 @@ class FakeResponse:
     content: bytes = b'{"balance": "1.00", "currency": "USD"}'
     headers: dict[str, str] = field(default_factory=dict)
 
+    def to_response(self) -> requests.Response:
+        """A `requests.Response` with this status, headers and (unread) body."""
+        response = requests.Response()
+        response.status_code = self.status_code
+        response.headers = requests.structures.CaseInsensitiveDict(self.headers)
+        response.raw = urllib3.HTTPResponse(
+            io.BytesIO(self.content), status=self.status_code, preload_content=False
+        )
+        return response
 
-@dataclass
-class FakeSession:
-    """Stands in for a ``requests.Session``: records every ``post`` with its kwargs."""
 
-    answers: list[FakeResponse] = field(default_factory=list)
-    calls: list[dict[str, Any]] = field(default_factory=list)
-    closed: bool = False
-    verify: bool | str = True
+class FakeSession(requests.Session):
+    """A ``requests.Session`` that sends nothing: records every request it is asked to
+    send (url, form fields as ``data``, headers and the keyword arguments)."""
 
-    def post(self, url: str, **kwargs: Any) -> FakeResponse:
-        self.calls.append({"url": url, **kwargs})
-        if self.answers:
-            return self.answers.pop(0)
-        return FakeResponse()
+    def __init__(self) -> None:
+        super().__init__()
+        self.answers: list[FakeResponse] = []
+        self.calls: list[dict[str, Any]] = []
+        self.closed = False
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        body = request.body.decode() if isinstance(request.body, bytes) else request.body
+        data = {name: values[0] for name, values in parse_qs(body or "").items()}
+        self.calls.append({"url": request.url, "data": data, "headers": request.headers, **kwargs})
+        answer = self.answers.pop(0) if self.answers else FakeResponse()
+        return answer.to_response()
 
     def close(self) -> None:
         self.closed = True
