@@ -223,6 +223,21 @@ class OutcomeUnknownError(SMMPanelError):
         )
 
 
+def error_chain(error: BaseException) -> list[BaseException]:
+    """`error` and every error it wraps: requests and urllib3 keep their causes in
+    ``args`` and ``.reason`` as well as in ``__cause__`` and ``__context__``."""
+    found: list[BaseException] = []
+    pending: list[object] = [error]
+    while pending and len(found) < 30:
+        item = pending.pop()
+        if not isinstance(item, BaseException) or any(item is seen for seen in found):
+            continue
+        found.append(item)
+        pending += [item.__cause__, item.__context__, getattr(item, "reason", None)]
+        pending += [arg for arg in item.args if isinstance(arg, BaseException)]
+    return found
+
+
 def shorten(value: object, limit: int = 120) -> str:
     """`repr(value)`, cut to `limit` characters for messages."""
     try:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from urllib.parse import quote, quote_plus
+
+from ._errors import error_chain
 
 __all__ = ["KEY_PLACEHOLDER", "SHORTEST_SCRUBBED_KEY", "KeyScrubber"]
 
@@ -73,7 +74,7 @@ class KeyScrubber:
     def forget_key(self, exc: BaseException) -> BaseException:
         """Scrub the key from the requests that a requests exception (or its causes)
         keeps, since the error raised to the caller chains to it."""
-        for error in _causes(exc):
+        for error in error_chain(exc):
             response = getattr(error, "response", None)
             for request in (getattr(error, "request", None), getattr(response, "request", None)):
                 body = getattr(request, "body", None)
@@ -97,17 +98,3 @@ def _bounded(form: str, alone: bool) -> str:
     if alone and form[-1:].isalnum():
         pattern += r"(?![0-9A-Za-z])"
     return pattern
-
-
-def _causes(exc: BaseException) -> Iterator[BaseException]:
-    """`exc` and what it wraps: requests and urllib3 keep causes in args and `.reason`."""
-    found: list[BaseException] = []
-    pending: list[object] = [exc]
-    while pending and len(found) < 20:
-        error = pending.pop()
-        if not isinstance(error, BaseException) or any(error is seen for seen in found):
-            continue
-        found.append(error)
-        yield error
-        pending += [error.__cause__, getattr(error, "reason", None)]
-        pending += [arg for arg in error.args if isinstance(arg, BaseException)]

@@ -18,7 +18,7 @@ from http.client import HTTPException
 import requests
 import urllib3
 
-from ._errors import ConfigurationError, ResponseError, TransportError
+from ._errors import ConfigurationError, ResponseError, TransportError, error_chain
 from ._retry import Happened
 from ._secrets import KeyScrubber
 from ._session import Sender, hide_keys_from_urllib3, resends_post
@@ -177,7 +177,7 @@ class Transport:
         reason = self.secrets.text(_describe(exc))
         self.secrets.forget_key(exc)
         error = _caused(TransportError(f"{action}: {reason}"), exc)
-        if any(isinstance(cause, ssl.SSLCertVerificationError) for cause in _causes(exc)):
+        if any(isinstance(cause, ssl.SSLCertVerificationError) for cause in error_chain(exc)):
             return AttemptFailed(Happened.CERTIFICATE, error, reason=reason)
         if _never_sent(exc) and not resent:
             return AttemptFailed(Happened.NOT_SENT, error, reason=reason)
@@ -197,20 +197,6 @@ class Transport:
 def _caused(error: TransportError, cause: BaseException) -> TransportError:
     error.__cause__ = cause
     return error
-
-
-def _causes(exc: BaseException) -> list[BaseException]:
-    """`exc` and what it wraps: requests and urllib3 keep causes in args and `.reason`."""
-    found: list[BaseException] = []
-    pending: list[object] = [exc]
-    while pending and len(found) < 20:
-        error = pending.pop()
-        if not isinstance(error, BaseException) or any(error is seen for seen in found):
-            continue
-        found.append(error)
-        pending += [error.__cause__, getattr(error, "reason", None)]
-        pending += [arg for arg in error.args if isinstance(arg, BaseException)]
-    return found
 
 
 def _never_sent(exc: BaseException) -> bool:

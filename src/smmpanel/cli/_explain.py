@@ -21,6 +21,7 @@ from .. import (
     TransportError,
     WaitTimeout,
 )
+from .._errors import error_chain
 
 API_PATH_HINT = "the url should end with the panel's API path, such as /api/v2"
 _LIBRARY_WORDS = {
@@ -100,7 +101,7 @@ def network_message(error: TransportError, url: str | None) -> str:
     like, from the causes a `TransportError` chains to."""
     where = _host_port(url)
     tries = f" after {error.attempts} attempts" if error.attempts > 1 else ""
-    causes = _causes(error)
+    causes = error_chain(error)
     if any(isinstance(cause, ssl.SSLCertVerificationError) for cause in causes):
         return f"could not connect to {where}: its TLS certificate is not trusted"
     if any(isinstance(cause, requests.exceptions.ReadTimeout) for cause in causes):
@@ -148,20 +149,6 @@ _CONNECT_REASONS: tuple[tuple[type[BaseException] | tuple[type[BaseException], .
     (urllib3.exceptions.NewConnectionError, "connection failed"),
     (urllib3.exceptions.ConnectTimeoutError, "connecting timed out"),
 )
-
-
-def _causes(error: BaseException) -> list[BaseException]:
-    # requests and urllib3 keep their causes in args and `.reason` as well as __cause__.
-    found: list[BaseException] = []
-    pending: list[object] = [error]
-    while pending and len(found) < 30:
-        item = pending.pop()
-        if not isinstance(item, BaseException) or any(item is seen for seen in found):
-            continue
-        found.append(item)
-        pending += [item.__cause__, item.__context__, getattr(item, "reason", None)]
-        pending += [arg for arg in item.args if isinstance(arg, BaseException)]
-    return found
 
 
 def _host_port(url: str | None) -> str:
