@@ -190,7 +190,8 @@ class Client:
         """The panel's catalog of services, as a `ServiceList`.
 
         :raises APIError: the panel refused (such as a bad key).
-        :raises ResponseError, TransportError: after the retries allowed.
+        :raises ResponseError: after the retries allowed.
+        :raises TransportError: after the retries allowed.
         """
         return self._call(SERVICES_ACTION, {})
 
@@ -391,7 +392,9 @@ class Client:
             taking ``(done, total)``.
         :returns: an `OrderStatus` per order, or an `ItemError` for one the panel could
             not report on.
-        :raises APIError, ResponseError, TransportError: when a whole request failed.
+        :raises APIError: when a whole request failed.
+        :raises ResponseError: when a whole request failed.
+        :raises TransportError: when a whole request failed.
         """
         unique, spellings = _unique_ids(orders, "orders")
         batch = Batch(

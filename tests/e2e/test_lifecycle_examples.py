@@ -1,10 +1,9 @@
-"""The lifecycle examples run as a user would run them, against the FakePanel they start,
-and the docs pages' code blocks run as written."""
+"""The lifecycle examples run as a user would run them, against the FakePanel they start.
+(The docs pages' code blocks run in tests/docs/test_samples.py.)"""
 
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -48,19 +47,3 @@ def test_track_orders() -> None:
     assert "order 23505: new -> Canceled" in out
     assert "All 5 orders finished." in out
     assert "That took 330 s of panel time." in out
-
-
-@pytest.mark.parametrize("page", ["orders.md", "catalog-changes.md", "tracking.md"])
-def test_the_docs_page_runs(page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    text = (ROOT / "docs" / page).read_text(encoding="utf-8")
-    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
-    assert blocks
-    monkeypatch.chdir(tmp_path)  # pages may save files
-    namespace: dict[str, object] = {"__name__": "__docs__"}
-    try:
-        for block in blocks:
-            exec(compile(block, f"docs/{page}", "exec"), namespace)
-    finally:
-        panel = namespace.get("panel")
-        if panel is not None:
-            panel.stop()  # type: ignore[attr-defined]
