@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from math import inf
 from types import TracebackType
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 import requests
 
@@ -471,35 +471,42 @@ class Client:
         while True:
             try:
                 reply = self._transport.send(action.name, params, retries_done + 1)
-                return read_reply(
-                    reply, action.reader, action.name, params, ids or [], self._transport.secrets
-                )
+                secrets = self._transport.secrets
+                return read_reply(reply, action.reader, action.name, params, ids or [], secrets)
             except AttemptFailed as failed:
-                retries_left = self._max_retries - retries_done
-                decision = decide(
-                    failed.happened, idempotent=action.idempotent, retries_left=retries_left
-                )
-                wait = None
-                if decision is Decision.RETRY:
-                    wait = self._retry_policy.delay(retries_done, failed.retry_after)
-                    if wait is None:  # the panel asked for a longer wait than we allow
-                        decision = decide(
-                            failed.happened, idempotent=action.idempotent, retries_left=0
-                        )
-                if decision is Decision.UNKNOWN:
-                    answered = failed.happened is Happened.BUSY  # a 5xx or 408: not lost
-                    lost = OutcomeUnknownError(
-                        action.name, params, failed.reason, answered=answered
-                    )
-                    network = isinstance(failed.error, TransportError)
-                    raise lost from (failed.error.__cause__ if network else failed.error)
-                if decision is Decision.RAISE:
-                    if isinstance(failed.error, TransportError):
-                        failed.error.attempts = retries_done + 1
-                    raise failed.error from failed.error.__cause__
+                wait = self._retry_wait(action, failed, retries_done)
+                if wait is None:
+                    self._give_up(action, params, failed, attempts=retries_done + 1)
                 logger.info("retrying %s after %s in %.2f s", action.name, failed.reason, wait)
-                self._retry_policy.sleep(wait or 0.0)
+                self._retry_policy.sleep(wait)
                 retries_done += 1
+
+    def _retry_wait(
+        self, action: Action[T], failed: AttemptFailed, retries_done: int
+    ) -> float | None:
+        """Seconds to wait before trying again; None when the decision is not to retry, or
+        the panel asked for a longer wait than the policy allows."""
+        retries_left = self._max_retries - retries_done
+        decision = decide(failed.happened, idempotent=action.idempotent, retries_left=retries_left)
+        if decision is not Decision.RETRY:
+            return None
+        return self._retry_policy.delay(retries_done, failed.retry_after)
+
+    @staticmethod
+    def _give_up(
+        action: Action[T], params: Mapping[str, str], failed: AttemptFailed, *, attempts: int
+    ) -> NoReturn:
+        """Raise what the caller gets for a failure that is not retried: its own error, or
+        an unknown outcome when a write may have been acted on."""
+        decision = decide(failed.happened, idempotent=action.idempotent, retries_left=0)
+        if decision is Decision.UNKNOWN:
+            answered = failed.happened is Happened.BUSY  # a 5xx or 408: not lost
+            lost = OutcomeUnknownError(action.name, params, failed.reason, answered=answered)
+            network = isinstance(failed.error, TransportError)
+            raise lost from (failed.error.__cause__ if network else failed.error)
+        if isinstance(failed.error, TransportError):
+            failed.error.attempts = attempts
+        raise failed.error from failed.error.__cause__
 
 
 def _ids_form(field: str, chunk: list[Id]) -> dict[str, str]:
