@@ -119,8 +119,11 @@ class _Call:
         )
 
     def json(self, body: bytes) -> object:
-        """The decoded answer, with the key removed from its texts."""
+        """The decoded answer, with the key removed from its texts; a `ValueError` for an
+        answer nested deeper than any panel's."""
         payload = json.loads(body)
+        if _nested_too_deeply(payload):
+            raise _TooDeep(f"nested more than {MAX_DEPTH} levels deep")
         return self.secrets.value(payload) if self.secrets.could_hide_in(body) else payload
 
     def preview(self, body: bytes) -> str:
@@ -130,6 +133,27 @@ class _Call:
 
 
 _NO_KEY = KeyScrubber("")
+MAX_DEPTH = 64
+"""Real answers nest four levels at most; anything past this is not an answer."""
+
+
+class _TooDeep(ValueError):
+    """An answer nested deeper than `MAX_DEPTH`."""
+
+
+def _nested_too_deeply(payload: object) -> bool:
+    # Whether json.loads itself gives up on deep nesting depends on the Python version;
+    # judging the depth here makes every version read such an answer the same way.
+    pending: list[tuple[dict[str, object] | list[object], int]] = []
+    if isinstance(payload, (dict, list)):
+        pending.append((payload, 1))
+    while pending:
+        value, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            return True
+        children = value.values() if isinstance(value, dict) else value
+        pending += [(child, depth + 1) for child in children if isinstance(child, (dict, list))]
+    return False
 
 
 def _decode(reply: Reply, call: _Call) -> object:
@@ -139,7 +163,7 @@ def _decode(reply: Reply, call: _Call) -> object:
     try:
         payload = call.json(reply.body)
     except (ValueError, RecursionError) as exc:
-        problem = "is not JSON"
+        problem = "is nested too deeply" if isinstance(exc, _TooDeep) else "is not JSON"
         happened = Happened.GARBLED if succeeded else Happened.REFUSED
         error = _unreadable(reply, call, problem)
         # Not the decoder's own error: it keeps the whole body, key and all.

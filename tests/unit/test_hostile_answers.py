@@ -89,12 +89,21 @@ def test_deep_nesting_raises_only_smmpanel_errors(depth: int, name: str) -> None
 
 @pytest.mark.parametrize("name", WRITES)
 def test_a_write_answered_with_unreadable_depth_has_an_unknown_outcome(name: str) -> None:
-    for depth in (3000, 100_000):
+    # 100 levels every Python's json reads; 3000 some read and some refuse; 100,000 none.
+    for depth in (100, 3000, 100_000):
         body = nested(depth, '{"order": X, "refill": X}')
         with responses.RequestsMock() as rsps, Client(URL, KEY, max_retries=0) as client:
             rsps.post(URL, body=body)
             with pytest.raises(OutcomeUnknownError):
                 CALLS[name](client)
+
+
+def test_an_answer_nested_past_any_real_one_is_unreadable_on_every_python(
+    rsps, client: Client
+) -> None:
+    reply(rsps, body=nested(100, '{"1": X}'))
+    with pytest.raises(ResponseError, match="nested too deeply"):
+        client.statuses([1])
 
 
 def test_a_deeply_nested_error_message_is_an_api_error(rsps, client: Client) -> None:
