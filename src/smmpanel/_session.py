@@ -111,6 +111,11 @@ def answers_challenges(auth: object) -> bool:
 # --- the client's own adapter: a deadline for the whole answer ----------------------------
 
 
+_SLACK = 0.05
+"""How far one receive may run past the deadline; changing a socket's timeout for less
+costs more than it saves on every ordinary answer."""
+
+
 class _DeadlineReader(io.RawIOBase):
     """The socket reader of one answer: each receive waits at most until the deadline,
     so a panel trickling a byte at a time cannot hold the call past it."""
@@ -130,6 +135,8 @@ class _DeadlineReader(io.RawIOBase):
         if left <= 0:
             raise TimeoutError("the answer took longer than the read timeout")
         per_read = self._per_read
+        if per_read is not None and left >= per_read - _SLACK:
+            return self._raw.readinto(buffer)  # one wait cannot pass the deadline by much
         self._sock.settimeout(left if per_read is None else min(left, per_read))
         try:
             return self._raw.readinto(buffer)
