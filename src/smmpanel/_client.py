@@ -14,7 +14,6 @@ import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from math import inf
 from types import TracebackType
 from typing import NoReturn, TypeVar
 
@@ -70,6 +69,7 @@ from ._protocol import ListedReader, read_reply
 from ._results import CancelResults, RefillResults, RefillStatusResults, StatusMap
 from ._retry import (
     DEFAULT_MAX_RETRIES,
+    LONGEST_WAIT,
     Decision,
     Happened,
     RetryPolicy,
@@ -521,24 +521,49 @@ def _as_is(_: Id, error: ItemError) -> ItemError:
 
 
 def _check_id(value: object, what: str) -> Id:
-    problem = id_problem(value)
+    plain = _plain_id(value)
+    problem = id_problem(plain)
     if problem is not None:
         raise InvalidArgumentError(f"{what} {problem}, not {shorten(value)}")
-    return value  # type: ignore[return-value]  # id_problem checked it is an int or str
+    return plain  # type: ignore[return-value]  # id_problem checked it is an int or str
+
+
+def _plain_id(value: object) -> object:
+    # A subclass of int or str may print as something else entirely ("1,2,3"): what is
+    # checked and what is sent must be the value itself.
+    if isinstance(value, int) and not isinstance(value, bool) and type(value) is not int:
+        return int.__index__(value)
+    if isinstance(value, str) and type(value) is not str:
+        return str.__str__(value)
+    return value
+
+
+_NUMERIC_ID = re.compile(r"\+?0*([0-9]+)(?:\.0*)?")
+
+
+def _id_key(item: Id) -> str:
+    """The id's identity: "05", "+5" and "5.0" are all order 5 to a panel that reads ids
+    as numbers, as PHP panels do."""
+    text = str(item)
+    match = _NUMERIC_ID.fullmatch(text)
+    return match.group(1) if match else text
 
 
 def _unique_ids(ids: Iterable[Id], what: str) -> tuple[list[Id], dict[str, list[Id]]]:
-    """The ids without repeats (``5`` and ``"5"`` are the same id), and every spelling
-    the caller used for each."""
+    """The ids without repeats (``5``, ``"5"`` and ``"05"`` are the same id, sent once
+    as first given), and every spelling the caller used, by the text of the one sent."""
     if isinstance(ids, (str, bytes)) or not isinstance(ids, Iterable):
         raise InvalidArgumentError(f"{what} must be an iterable of ids, not {ids!r}")
+    sent: dict[str, str] = {}  # identity -> the text of the spelling that is sent
     spellings: dict[str, list[Id]] = {}
     unique: list[Id] = []
     for item in ids:
-        key = str(_check_id(item, what[:-1]))
-        forms = spellings.setdefault(key, [])
-        if not forms:
-            unique.append(item)
+        plain = _check_id(item, what[:-1])
+        key = _id_key(plain)
+        if key not in sent:
+            sent[key] = str(plain)
+            unique.append(plain)
+        forms = spellings.setdefault(sent[key], [])
         if item not in forms:
             forms.append(item)
     return unique, spellings
@@ -557,15 +582,16 @@ def _check_count(name: str, value: object, *, allow_zero: bool = False) -> None:
 
 def _check_timeout(timeout: object) -> Timeout:
     def seconds(value: object) -> bool:
-        return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < inf
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        return number and 0 < value <= LONGEST_WAIT  # type: ignore[operator]  # a number
 
     if seconds(timeout) or (
         isinstance(timeout, tuple) and len(timeout) == 2 and all(map(seconds, timeout))
     ):
         return timeout  # type: ignore[return-value]  # checked just above
     raise ConfigurationError(
-        f"timeout must be seconds > 0, or a (connect, read) pair of them, not {timeout!r};"
-        " waiting forever is not an option"
+        f"timeout must be seconds > 0 and at most {LONGEST_WAIT}, or a (connect, read) pair"
+        f" of them, not {timeout!r}; waiting forever is not an option"
     )
 
 

@@ -17,6 +17,7 @@ from typing import Protocol
 from ._errors import InvalidArgumentError, WaitTimeout
 from ._models import Id, ItemError, OrderCreated, OrderStatus
 from ._progress import Progress, progress_reporter
+from ._retry import LONGEST_WAIT
 
 __all__ = ["Clock", "OrderTracker", "Sleep", "StatusChange", "wait"]
 
@@ -163,8 +164,8 @@ def _check_times(poll: object, timeout: object) -> None:
             isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
         )
 
-    if not seconds(poll) or not poll > 0:  # type: ignore[operator]  # a number, checked first
-        raise InvalidArgumentError(f"poll must be seconds > 0, not {poll!r}")
+    if not seconds(poll) or not 0 < poll <= LONGEST_WAIT:  # type: ignore[operator]  # a number
+        raise InvalidArgumentError(f"poll must be seconds > 0 and at most a day, not {poll!r}")
     if timeout is not None and (not seconds(timeout) or timeout < 0):  # type: ignore[operator]
         raise InvalidArgumentError(f"timeout must be seconds >= 0 or None, not {timeout!r}")
 

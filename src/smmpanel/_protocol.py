@@ -124,12 +124,27 @@ class _Call:
         payload = json.loads(body)
         if _nested_too_deeply(payload):
             raise _TooDeep(f"nested more than {MAX_DEPTH} levels deep")
-        return self.secrets.value(payload) if self.secrets.could_hide_in(body) else payload
+        hidden = self.secrets.could_hide_in(_as_utf8(body))
+        return self.secrets.value(payload) if hidden else payload
 
     def preview(self, body: bytes) -> str:
         """The start of `body` as text, for errors to keep, without the key."""
-        window = body[: BODY_PREVIEW_CHARS + self.secrets.longest]
-        return self.secrets.text(window.decode("utf-8", "replace"))[:BODY_PREVIEW_CHARS]
+        window = body[: 4 * (BODY_PREVIEW_CHARS + self.secrets.longest)]
+        text = window.decode(_encoding_of(body), "replace")
+        return self.secrets.text(text)[:BODY_PREVIEW_CHARS]
+
+
+def _encoding_of(body: bytes) -> str:
+    # json.loads reads UTF-16 and UTF-32 too, from their byte order mark or zero bytes;
+    # what it reads is what the key must be looked for in.
+    return json.detect_encoding(body[:4])
+
+
+def _as_utf8(body: bytes) -> bytes:
+    encoding = _encoding_of(body)
+    if encoding in ("utf-8", "utf-8-sig"):
+        return body
+    return body.decode(encoding, "replace").encode("utf-8", "replace")
 
 
 _NO_KEY = KeyScrubber("")

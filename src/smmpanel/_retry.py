@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from enum import Enum
-from math import inf
 
 from ._errors import ConfigurationError
 
@@ -57,6 +56,9 @@ MAY_HAVE_ACTED = frozenset(
 )
 
 MAX_RETRIES_CAP = 100
+LONGEST_WAIT = 86_400
+"""The longest timeout or wait accepted, in seconds (a day): longer ones overflow the
+clocks underneath, and no panel call is worth waiting for that long."""
 DEFAULT_MAX_RETRIES = 2
 
 
@@ -102,9 +104,11 @@ class RetryPolicy:
             if (
                 isinstance(value, bool)
                 or not isinstance(value, (int, float))
-                or not 0 <= value < inf
+                or not 0 <= value <= LONGEST_WAIT
             ):
-                raise ConfigurationError(f"{name} must be seconds >= 0, not {value!r}")
+                raise ConfigurationError(
+                    f"{name} must be seconds from 0 to {LONGEST_WAIT}, not {value!r}"
+                )
 
     def backoff(self, retries_done: int) -> float:
         """Seconds to wait before retry number ``retries_done + 1``, with jitter."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote, quote_plus, unquote, unquote_to_bytes
 
 from ._errors import error_chain
 
@@ -45,8 +45,13 @@ class KeyScrubber:
         self.longest = max(map(len, forms), default=0)
 
     def text(self, text: str) -> str:
-        """`text` with the key replaced by ``[api key removed]``."""
-        return text if self._text is None else self._text.sub(KEY_PLACEHOLDER, text)
+        """`text` with the key replaced by ``[api key removed]``; a text that spells the
+        key partly %-encoded is shown decoded, without it."""
+        if self._text is None:
+            return text
+        if "%" in text and self._text.search(unquote(text)):
+            text = unquote(text)
+        return self._text.sub(KEY_PLACEHOLDER, text)
 
     def raw(self, body: bytes) -> bytes:
         """`body` with the key replaced, for the raw requests an error keeps."""
@@ -58,7 +63,9 @@ class KeyScrubber:
         """Whether the key could be in `body` once decoded: False proves it is not."""
         if self._bytes is None:
             return False
-        return self._bytes.search(body) is not None or _ASCII_ESCAPE.search(body) is not None
+        if self._bytes.search(body) is not None or _ASCII_ESCAPE.search(body) is not None:
+            return True
+        return b"%" in body and self._bytes.search(unquote_to_bytes(body)) is not None
 
     def value(self, payload: object) -> object:
         """A decoded JSON answer with the key removed from its texts (keys included);
@@ -72,9 +79,15 @@ class KeyScrubber:
         return payload
 
     def forget_key(self, exc: BaseException) -> BaseException:
-        """Scrub the key from the requests that a requests exception (or its causes)
-        keeps, since the error raised to the caller chains to it."""
+        """Scrub the key from a requests exception and its causes (their texts, such as
+        a status line the panel sent, and the requests they keep), since the error raised
+        to the caller chains to it."""
         for error in error_chain(exc):
+            error.args = tuple(
+                self.text(arg) if isinstance(arg, str) else arg for arg in error.args
+            )
+            if isinstance(getattr(error, "line", None), str):  # http.client's BadStatusLine
+                error.line = self.text(error.line)  # type: ignore[attr-defined]
             response = getattr(error, "response", None)
             for request in (getattr(error, "request", None), getattr(response, "request", None)):
                 body = getattr(request, "body", None)

@@ -262,3 +262,17 @@ def test_a_header_line_carrying_the_key_is_scrubbed_from_urllib3_warnings(
         panel.balance()
     assert any("Failed to parse headers" in record.getMessage() for record in caplog.records)
     assert KEY not in caplog.text
+
+
+def test_a_status_line_echoing_the_key_leaves_no_trace_in_the_chained_errors() -> None:
+    def garbled(connection: socket.socket) -> None:
+        pass  # the head below is all there is
+
+    head = b"XTTP/1.1 200 " + KEY.encode() + b"\r\n\r\n"
+    with serve(answer_with(head, garbled)) as url, pytest.raises(OutcomeUnknownError) as caught:
+        client(url).add(1, "https://x.example/p", 100)
+    chained = caught.value
+    while chained is not None:
+        assert KEY not in str(chained)
+        assert KEY not in repr(chained.args)
+        chained = chained.__cause__ or chained.__context__

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from unit_support import KEY
+from unit_support import KEY, URL, form_of
 
 from smmpanel import Client, InvalidArgumentError, SMMPanelError
 
@@ -173,3 +173,34 @@ def test_bad_argument_messages_never_contain_the_key(rsps, client: Client) -> No
     ):
         error = assert_refused(rsps, call)
         assert KEY not in str(error.args)
+
+
+class _SneakyInt(int):
+    def __str__(self) -> str:
+        return "1,2,3"
+
+
+class _SneakyStr(str):
+    def __str__(self) -> str:
+        return "1,2,3"
+
+
+def test_an_id_is_sent_as_its_value_not_as_its_subclass_prints(rsps, client: Client) -> None:
+    rsps.post(URL, json=[{"order": 4, "cancel": 1}])
+    rsps.post(URL, json={"refill": "9"})
+    client.cancel([_SneakyInt(4)])
+    client.refill(_SneakyStr("4"))
+    assert [
+        form_of(call)["orders" if n == 0 else "order"] for n, call in enumerate(rsps.calls)
+    ] == [
+        "4",
+        "4",
+    ]
+
+
+def test_spellings_of_one_numeric_id_are_sent_once(rsps, client: Client) -> None:
+    # A PHP panel reads "05", "+5" and "5.0" as order 5: a paid refill must not repeat.
+    rsps.post(URL, json=[{"order": 5, "refill": 1}])
+    results = client.refills([5, "05", "+5", "5.0", 6])
+    assert form_of(rsps.calls[0])["orders"] == "5,6"
+    assert [result.order for result in results] == [5, 6]

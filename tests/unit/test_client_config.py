@@ -158,6 +158,8 @@ def test_configuration_errors_never_show_the_key() -> None:
         [10, 30],
         "10",
         True,
+        (1, 1e10),  # finite, but it overflows urllib3 after the request was sent
+        1e308,
     ],
     ids=repr,
 )
@@ -279,6 +281,7 @@ def test_a_session_that_retries_posts_by_itself_is_refused() -> None:
     "options",
     [
         {"backoff_initial": -1.0},
+        {"backoff_initial": 1e308, "backoff_max": 1e308},  # time.sleep would overflow
         {"backoff_max": float("nan")},
     ],
 )

@@ -307,3 +307,27 @@ def test_dripfeed_is_a_typed_flag_in_any_spelling(rsps, client, entry, expected)
     service = client.services()[0]
     assert service.dripfeed is expected
     assert Service.model_fields["dripfeed"].annotation is bool
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_an_answer_in_utf16_or_utf32_cannot_carry_the_key_out(
+    rsps, client: Client, encoding: str
+) -> None:
+    # json.loads reads these encodings too: the key must be looked for in what it reads.
+    reply(rsps, body=json.dumps({"error": f"bad key {KEY}"}).encode(encoding), status=200)
+    with pytest.raises(APIError) as caught:
+        client.balance()
+    assert KEY not in str(caught.value)
+    assert "[api key removed]" in caught.value.message
+    reply(rsps, body=f"<html>{KEY}</html>".encode(encoding), status=403)
+    with pytest.raises(ResponseError) as unreadable:
+        client.balance()
+    assert KEY not in unreadable.value.body.replace("\x00", "")
+
+
+def test_a_partly_percent_encoded_key_is_scrubbed(rsps, client: Client) -> None:
+    spelled = "%" + format(ord(KEY[0]), "02x") + KEY[1:]
+    reply(rsps, {"error": f"no such key {spelled}"}, status=200)
+    with pytest.raises(APIError) as caught:
+        client.balance()
+    assert KEY[1:] not in str(caught.value)
