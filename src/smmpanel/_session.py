@@ -240,7 +240,7 @@ class Sender:
     def prepare(
         self, form: Mapping[str, str], hook: Callable[..., Any]
     ) -> requests.PreparedRequest:
-        """The request posting `form`, with `hook` after the session's response hooks."""
+        """The request posting `form`, with `hook` as its response hook."""
         session = self.session
         prepared = requests.PreparedRequest()
         prepared.method = "POST"
@@ -267,9 +267,17 @@ class Sender:
                     f"the session's auth ({type(auth).__name__}) answers the panel by"
                     " sending the request again, which could place an order twice"
                 )
-        prepared.prepare_hooks(session.hooks)
+        # Only the client's own hook: the session's run once the answer has been read
+        # within its bounds (`run_session_hooks`), so a hook reading the body cannot
+        # read an endless one.
         prepared.register_hook("response", hook)  # type: ignore[no-untyped-call]
         return prepared
+
+    def run_session_hooks(self, response: requests.Response) -> None:
+        """Call the session's response hooks on an answer already read, as requests
+        would; what they return is ignored, as the answer is already in hand."""
+        for hook in self.session.hooks.get("response", []):
+            hook(response)
 
     def settings(self) -> dict[str, Any]:
         """The keyword arguments for `Session.send`: proxies, verify and cert, merged as

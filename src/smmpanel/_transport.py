@@ -114,6 +114,7 @@ class Transport:
                 **self._sender.settings(),
             )
             reply = Reply(response.status_code, self._read(action, response), response.headers)
+            self._run_session_hooks(action, response)
         except ConfigurationError as exc:  # the session's auth would re-send: nothing sent
             raise AttemptFailed(Happened.UNSENDABLE, exc) from None
         except _UNUSABLE_URL as exc:  # requests refused the url before sending anything
@@ -137,6 +138,13 @@ class Transport:
             answered.clear()  # the hook's closure and the response would keep each other alive
         self._log_attempt(action, attempt, reply.status_code, started)
         return reply
+
+    def _run_session_hooks(self, action: str, response: requests.Response) -> None:
+        try:
+            self._sender.run_session_hooks(response)
+        except Exception as exc:  # the caller's own code, after the panel has answered
+            error = ResponseError(f"{action}: the session's response hook failed: {exc!r}")
+            raise AttemptFailed(Happened.MISREAD, error, cause=exc) from exc
 
     def _read(self, action: str, response: requests.Response) -> bytes:
         """The answer's body, read by chunks: refused past `max_answer_bytes` (counted

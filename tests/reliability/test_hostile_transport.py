@@ -276,3 +276,52 @@ def test_a_status_line_echoing_the_key_leaves_no_trace_in_the_chained_errors() -
         assert KEY not in str(chained)
         assert KEY not in repr(chained.args)
         chained = chained.__cause__ or chained.__context__
+
+
+def test_a_session_hook_reading_the_body_cannot_read_past_the_cap() -> None:
+    # The session's hooks run on the answer once it has been read within its bounds.
+    head = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+    cap = 2 * 2**20
+    session = requests.Session()
+    seen: list[int] = []
+    session.hooks["response"].append(lambda answer, **_: seen.append(len(answer.content)))
+
+    def large(connection: socket.socket) -> None:  # 32 MB: past the cap, yet bounded
+        chunk = b"%x\r\n%s\r\n" % (65536, b"[" * 65536)
+        with suppress(OSError):
+            for _ in range(512):
+                connection.sendall(chunk)
+            connection.sendall(b"0\r\n\r\n")
+
+    with serve(answer_with(head, large)) as url:
+        panel = client(url, max_answer_bytes=cap, session=session)
+        failures: list[Exception] = []
+
+        def call() -> None:
+            try:
+                panel.services()
+            except ResponseError as error:
+                failures.append(error)
+
+        assert peak_while(call) < 2 * cap
+        assert len(failures) == 1
+        assert seen == []  # the hook never saw the endless answer
+    session.close()
+
+
+def test_session_hooks_see_every_answer_and_their_errors_keep_the_outcome_unknown() -> None:
+    body = b'{"order": 5}'
+    head = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body)
+    session = requests.Session()
+    seen: list[int] = []
+    session.hooks["response"].append(lambda answer, **_: seen.append(answer.status_code))
+    session.hooks["response"].append(lambda answer, **_: answer.json())  # returns a value
+    with serve(answer_with(head, lambda connection: connection.sendall(body))) as url:
+        panel = client(url, session=session)
+        assert panel.add(1, "https://example.com/p", 100).order == 5
+        assert seen == [200]
+        session.hooks["response"].append(lambda answer, **_: 1 / 0)
+        with pytest.raises(OutcomeUnknownError) as caught:
+            panel.add(1, "https://example.com/p", 100)
+        assert isinstance(caught.value.__cause__, ResponseError)
+    session.close()
