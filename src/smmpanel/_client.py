@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from math import isfinite
 from types import TracebackType
 from typing import NoReturn, TypeVar
 
@@ -270,6 +271,8 @@ class Client:
             _check_count(name, value)
         for name, value in {"old_posts": old_posts, "delay": delay}.items():
             _check_count(name, value, allow_zero=True)
+        if isinstance(link, str) and any(char.isspace() for char in link.strip()):
+            raise InvalidArgumentError(f"link must be one url without spaces, not {shorten(link)}")
         if min is not None and max is not None and min > max:
             raise InvalidArgumentError(f"min ({min}) is more than max ({max})")
         named: dict[str, ParamValue] = {
@@ -650,7 +653,24 @@ def _form(values: Mapping[str, ParamValue]) -> dict[str, str]:
 def _as_text(name: str, value: str | int | Decimal | float) -> str:
     if isinstance(value, int) and abs(value) >= LARGEST_NUMBER:
         raise InvalidArgumentError(f"{name} must have at most {MAX_DIGITS} digits")
+    if isinstance(value, (float, Decimal)) and not _plausible_number(value):
+        raise InvalidArgumentError(f"{name} must be a finite, reasonable number, not {value!r}")
+    if isinstance(value, str) and any(char in _CONTROL for char in value):
+        raise InvalidArgumentError(
+            f"{name} must not hold control characters (such as NUL or a line break in one"
+            f" line), not {shorten(value)}"
+        )
     return str(value)
+
+
+def _plausible_number(value: float | Decimal) -> bool:
+    number = Decimal(value) if isinstance(value, float) and isfinite(value) else value
+    return isinstance(number, Decimal) and number.is_finite() and number.adjusted() <= 30
+
+
+# Every control character but the line feed and tab that multi-line values (comments,
+# usernames) carry; the link and single-line values take no line feed either.
+_CONTROL = frozenset(chr(code) for code in [*range(0, 9), *range(11, 32), 127])
 
 
 def _check_extra_names(params: Mapping[str, object]) -> None:
@@ -676,12 +696,15 @@ def _setting(value: object, name: str, variable: str) -> str:
         raise ConfigurationError(
             f"no {name.replace('_', ' ')}: pass {name} or set the {variable} environment variable"
         )
+    source = name if value else f"the {variable} environment variable"
     if not _encodes(text) or not text.isprintable():
-        source = name if value else f"the {variable} environment variable"
         raise ConfigurationError(
             f"{source} holds characters that cannot be sent (undecodable bytes or control"
             " characters)"
         )
+    if name == "api_key" and not text.isascii():
+        # Panel keys are ASCII; another alphabet could also hide from the key scrubbing.
+        raise ConfigurationError(f"{source} must be ASCII text, as panel keys are")
     return text
 
 

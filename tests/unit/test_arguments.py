@@ -4,6 +4,7 @@ names the bad value but never the key."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -204,3 +205,26 @@ def test_spellings_of_one_numeric_id_are_sent_once(rsps, client: Client) -> None
     results = client.refills([5, "05", "+5", "5.0", 6])
     assert form_of(rsps.calls[0])["orders"] == "5,6"
     assert [result.order for result in results] == [5, 6]
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"foo": float("nan")},
+        {"foo": float("inf")},
+        {"foo": Decimal("NaN")},
+        {"foo": Decimal("1e999999")},
+        {"foo": "a\x00b"},
+        {"foo": "line\rbreak"},
+    ],
+    ids=repr,
+)
+def test_values_a_panel_cannot_read_are_refused_before_sending(
+    rsps, client: Client, extra: dict[str, Any]
+) -> None:
+    assert_refused(rsps, lambda: client.add(1, "https://x.example/p", 10, **extra), "foo")
+
+
+@pytest.mark.parametrize("link", ["https://x.example/p\r\nX-Evil: 1", "https://x.example/a b"])
+def test_a_link_with_a_line_break_or_space_is_refused(rsps, client: Client, link: str) -> None:
+    assert_refused(rsps, lambda: client.add(1, link, 10), "link")

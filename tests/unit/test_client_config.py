@@ -344,3 +344,10 @@ def test_repr_never_shows_the_key(factory) -> None:  # type: ignore[no-untyped-d
     assert KEY not in repr(made)
     assert KEY not in str(made)
     assert made.api_url in repr(made)
+
+
+def test_a_key_outside_ascii_is_refused_without_showing_it() -> None:
+    key = "ключ-0123456789abcdef0123456789"
+    with pytest.raises(ConfigurationError) as caught:
+        Client(URL, key)
+    assert key not in str(caught.value)
