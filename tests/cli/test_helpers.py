@@ -146,9 +146,11 @@ key_env = "B_KEY"
         ({"panel": "b"}, {"B_KEY": "kb", "SMMPANEL_API_URL": "https://env"},
          Target("https://b.example/api/v2", "kb", "b")),
         ({}, {"SMMPANEL_PANEL": "b", "B_KEY": "kb"}, Target("https://b.example/api/v2", "kb", "b")),
-        ({}, {"SMMPANEL_API_URL": "https://env"}, Target("https://env", "key-a", "a")),
-        ({"url": "https://flag"}, {"SMMPANEL_API_URL": "https://env"},
-         Target("https://flag", "key-a", "a")),
+        ({}, {"SMMPANEL_API_URL": "https://env", "SMMPANEL_API_KEY": "ke"},
+         Target("https://env", "ke")),
+        ({"url": "https://flag", "key": "kf"}, {"SMMPANEL_API_URL": "https://env"},
+         Target("https://flag", "kf")),
+        ({"panel": "a", "key": "kf"}, {}, Target("https://a.example/api/v2", "kf", "a")),
     ],
 )  # fmt: skip
 def test_flags_beat_environment_beat_config(
@@ -157,6 +159,23 @@ def test_flags_beat_environment_beat_config(
     env = {**write_config(tmp_path, PROFILES), **env}
     options = {"url": None, "key": None, "panel": None, **flags}
     assert resolve(**options, env=env) == expected
+
+
+@pytest.mark.parametrize(
+    ("flags", "env"),
+    [
+        ({}, {"SMMPANEL_API_URL": "https://elsewhere.example/api/v2"}),
+        ({"url": "https://elsewhere.example/api/v2"}, {}),
+        ({}, {"SMMPANEL_API_KEY": "a-key-meant-for-another-panel"}),
+    ],
+)
+def test_one_panels_key_is_never_paired_with_another_url(
+    tmp_path: Path, flags: dict[str, str], env: dict[str, str]
+) -> None:
+    env = {**write_config(tmp_path, PROFILES), **env}
+    options = {"url": None, "key": None, "panel": None, **flags}
+    with pytest.raises(UsageError, match="url"):
+        resolve(**options, env=env)
 
 
 @pytest.mark.parametrize(

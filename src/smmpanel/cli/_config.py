@@ -121,16 +121,34 @@ def resolve(
     profile = _profile(config, name, "--panel" if panel else PANEL_ENV if named else "default")
     # An explicit --panel is a flag, so it beats the environment; SMMPANEL_PANEL and the
     # file's default are weaker than SMMPANEL_API_URL and SMMPANEL_API_KEY.
-    if panel:
-        chosen = (url or profile.url, key or profile.key)
-    else:
-        chosen = (url or env_url or profile.url, key or env_key or profile.key)
+    env_url, env_key = (None, None) if panel else (env_url, env_key)
+    url_from = "--url" if url else URL_ENV if env_url else "profile"
+    key_from = "--key" if key else KEY_ENV if env_key else "profile"
+    _check_pairing(profile, url_from, key_from)
+    chosen = (url or env_url or profile.url, key or env_key or profile.key)
     if chosen[1] is None and profile.key_env is not None:
         raise UsageError(
             f"{config.path}: [panels.{profile.name}] takes its key from ${profile.key_env},"
             " which is not set"
         )
     return Target(chosen[0], chosen[1], profile.name, profile.insecure_http)
+
+
+def _check_pairing(profile: Profile, url_from: str, key_from: str) -> None:
+    """Refuse to send one panel's key to another panel's url: a profile's key goes only
+    to the profile's url, and a key from the environment only to a url given outside
+    the config file."""
+    if url_from != "profile" and key_from == "profile":
+        raise UsageError(
+            f"the url comes from {url_from} but the key would come from panel"
+            f" {profile.name!r} of the config file: give the key the same way"
+            f" (--key or {KEY_ENV}), or leave the url to the panel"
+        )
+    if url_from == "profile" and key_from == KEY_ENV:
+        raise UsageError(
+            f"{KEY_ENV} is set but the url comes from panel {profile.name!r} of the config"
+            f" file: set {URL_ENV} too, or unset {KEY_ENV} to use the panel's own key"
+        )
 
 
 def _profile(config: Config, name: str, source: str) -> Profile:
