@@ -129,7 +129,7 @@ class OrderTracker(Iterator[StatusChange]):
                 pause = _pause(self._poll, self._deadline, self._clock)
                 if pause is None:
                     raise WaitTimeout(
-                        f"{len(self.pending)} orders still not final after {self._timeout} s",
+                        f"{_orders(len(self.pending))} still not final after {self._timeout} s",
                         pending={order: self.seen.get(order) for order in self.pending},
                     )
                 self._sleep(pause)
@@ -176,3 +176,7 @@ def _pause(poll: float, deadline: float | None, clock: Clock) -> float | None:
         return poll
     left = deadline - clock()
     return None if left <= 0 else min(poll, left)
+
+
+def _orders(count: int) -> str:
+    return "1 order" if count == 1 else f"{count} orders"

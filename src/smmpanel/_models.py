@@ -28,7 +28,7 @@ from pydantic import (
     TypeAdapter,
     ValidationError,
 )
-from pydantic_core import core_schema
+from pydantic_core import PydanticSerializationUnexpectedValue, core_schema
 
 from ._errors import shorten
 
@@ -160,8 +160,17 @@ class Status(str):
         cls, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
         return core_schema.no_info_plain_validator_function(
-            cls._from_wire, serialization=core_schema.to_string_ser_schema()
+            cls._from_wire,
+            serialization=core_schema.plain_serializer_function_ser_schema(cls._to_wire),
         )
+
+    @staticmethod
+    def _to_wire(value: object) -> str:
+        # Only a status is written as its word: in `Status | ItemError` an error must be
+        # left to its own serializer, not turned into the text of its message.
+        if not isinstance(value, Status):
+            raise PydanticSerializationUnexpectedValue(f"not a status: {type(value).__name__}")
+        return str(value)
 
     @classmethod
     def _from_wire(cls, value: object) -> Status:

@@ -102,14 +102,14 @@ def cost(service: Service, quantity: int | None, runs: int | None = None) -> Dec
                 f" give no quantity or runs, not quantity={quantity!r}, runs={runs!r}"
             )
         return service.rate
-    _positive("quantity", quantity)
-    if quantity is None:
+    count = _positive("quantity", quantity)
+    if count is None:
         raise InvalidArgumentError("quantity is needed to price an order")
-    _positive("runs", runs)
+    times = _positive("runs", runs)
     # Enough digits for any real order, so nothing is rounded on the way.
     with decimal.localcontext() as context:
         context.prec = 100
-        total = (service.rate * quantity * (runs or 1)).scaleb(-3)
+        total = (service.rate * count * (times or 1)).scaleb(-3)
     return _without_trailing_zeros(total)
 
 

@@ -104,6 +104,7 @@ def test_network_message_names_the_host_and_attempts() -> None:
         (404, "Not Found", "API path"),
         (200, "<!DOCTYPE html><title>Login</title>", "login or firewall page"),
         (200, '{"odd": 1}', None),
+        (500, "<html><h1>Internal Server Error</h1></html>", "server failed"),
     ],
 )
 def test_response_hints(status: int, body: str, expected: str | None) -> None:
@@ -116,6 +117,8 @@ def test_interrupt_says_what_may_have_reached_the_panel() -> None:
     told = interrupted("add", {"service": "1", "quantity": "100"})
     assert "may have received 'add'" in told.message
     assert told.as_json()["error"]["action"] == "add"
+    assert "smmpanel statuses" not in told.as_text()  # the lost answer held the order's id
+    assert "orders page" in told.as_text()
 
 
 # --- profiles ------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from smmpanel import (
     Client,
     ItemError,
     OrderStatus,
+    RefillStatusResult,
     Service,
     ServiceList,
     Status,
@@ -313,3 +314,15 @@ def test_a_status_works_as_a_key_like_its_canonical_word(spelling: str) -> None:
 )  # fmt: skip
 def test_a_cancel_answer_of_zero_or_false_is_not_accepted(cancel: object, ok: bool) -> None:
     assert CancelResult(order=1, cancel=cancel).ok is ok  # type: ignore[arg-type]
+
+
+def test_a_refused_refill_status_is_written_back_as_an_error_not_as_a_status() -> None:
+    refused = RefillStatusResult.model_validate(
+        {"refill": 99, "status": ItemError(error="Refill not found")}
+    )
+    assert refused.model_dump(mode="json") == {
+        "refill": 99,
+        "status": {"error": "Refill not found"},
+    }
+    known = RefillStatusResult.model_validate({"refill": 1, "status": "completed"})
+    assert known.model_dump(mode="json") == {"refill": 1, "status": "Completed"}

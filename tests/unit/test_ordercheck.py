@@ -148,3 +148,10 @@ def test_a_quantity_passes_exactly_when_within_min_and_max(
     else:
         with pytest.raises(InvalidArgumentError, match=f"not {quantity}$"):
             svc.check_order(quantity)
+
+
+def test_cost_reads_a_quantity_given_as_text_like_check_order_does() -> None:
+    service = Service.model_validate({"service": 1, "rate": "0.90", "min": 10, "max": 1000})
+    assert service.cost("123") == Decimal("0.1107")  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError, match="quantity"):
+        service.cost("a lot")  # type: ignore[arg-type]

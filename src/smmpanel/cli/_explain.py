@@ -117,6 +117,8 @@ def response_hint(error: ResponseError) -> str | None:
     body = error.body.lstrip().lower()
     if error.status_code in (404, 405):
         return API_PATH_HINT
+    if error.status_code is not None and error.status_code >= 500:
+        return "the panel's server failed (HTTP 5xx): try again later"
     if body.startswith(("<!doctype", "<html", "<")):
         return (
             "the panel answered with a web page, not the API: a login or firewall page,"
@@ -127,7 +129,11 @@ def response_hint(error: ResponseError) -> str | None:
 
 def _check_orders_hint(action: str) -> str:
     if action == "add":
-        return "look for the order with `smmpanel statuses` or on the panel's orders page"
+        # The API cannot list orders, and the new order's id is what was lost.
+        return (
+            "look for it on the panel's orders page (by its link), or compare"
+            " `smmpanel balance` with what it was, before placing it again"
+        )
     return "check the orders on the panel before sending it again"
 
 
