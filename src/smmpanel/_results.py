@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
-from . import _display
 from ._models import CancelResult, Id, ItemError, OrderStatus, RefillResult, RefillStatusResult
 
 __all__ = [
@@ -34,12 +33,16 @@ class StatusMap(dict[Id, OrderStatus | ItemError]):
         return f"{type(self).__name__}({dict.__repr__(self)})"
 
     def _repr_html_(self) -> str:
+        from . import _display  # only when shown: it imports html
+
         return _display.statuses_html(self)
 
     def to_dataframe(self) -> pandas.DataFrame:
         """A data frame with one row per order: ``order``, ``status`` (categorical),
         ``charge`` (float64), ``start_count`` and ``remains`` (Int64), ``currency``,
         ``error`` (the message for a refused order), then any extra fields."""
+        from . import _display  # only when shown: it imports html
+
         return _display.statuses_frame(self)
 
     @property
@@ -58,11 +61,15 @@ class ResultList(list[Result], Generic[Result]):
         return f"{type(self).__name__}({list.__repr__(self)})"
 
     def _repr_html_(self) -> str:
+        from . import _display  # only when shown: it imports html
+
         return _display.results_html(self, self._columns, self._word)
 
     def to_dataframe(self) -> pandas.DataFrame:
         """A data frame with one row per result, an ``ok`` column, and an ``error`` column
         holding the panel's message for a refused item (which keeps its id)."""
+        from . import _display  # only when shown: it imports html
+
         return _display.results_frame(self, self._columns)
 
     @property
