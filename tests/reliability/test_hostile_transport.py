@@ -167,20 +167,26 @@ def peak_while(call: Callable[[], object]) -> int:
         tracemalloc.stop()
 
 
+def refusals_of_services(panel: Client) -> tuple[int, list[ResponseError]]:
+    """The memory `services()` took at its peak, and the `ResponseError`s it raised."""
+    failures: list[ResponseError] = []
+
+    def call() -> None:
+        try:
+            panel.services()
+        except ResponseError as error:
+            failures.append(error)
+
+    return peak_while(call), failures
+
+
 def test_a_gzip_bomb_is_refused_without_inflating_it(gzip_bomb: bytes) -> None:
     head = b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n"
     handler = answer_with(head % len(gzip_bomb), lambda connection: connection.sendall(gzip_bomb))
     cap = 4 * 2**20
     with serve(handler) as url, client(url, max_answer_bytes=cap) as panel:
-        failures: list[Exception] = []
-
-        def call() -> None:
-            try:
-                panel.services()
-            except ResponseError as error:
-                failures.append(error)
-
-        assert peak_while(call) < 2 * cap
+        peak, failures = refusals_of_services(panel)
+        assert peak < 2 * cap
         (error,) = failures
         assert "max_answer_bytes" in str(error)
         with pytest.raises(OutcomeUnknownError):
@@ -197,15 +203,8 @@ def test_an_endless_body_is_refused_at_the_cap() -> None:
     head = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
     cap = 2 * 2**20
     with serve(answer_with(head, endless)) as url, client(url, max_answer_bytes=cap) as panel:
-        failures: list[Exception] = []
-
-        def call() -> None:
-            try:
-                panel.services()
-            except ResponseError as error:
-                failures.append(error)
-
-        assert peak_while(call) < 2 * cap
+        peak, failures = refusals_of_services(panel)
+        assert peak < 2 * cap
         assert len(failures) == 1
 
 
@@ -295,15 +294,8 @@ def test_a_session_hook_reading_the_body_cannot_read_past_the_cap() -> None:
 
     with serve(answer_with(head, large)) as url:
         panel = client(url, max_answer_bytes=cap, session=session)
-        failures: list[Exception] = []
-
-        def call() -> None:
-            try:
-                panel.services()
-            except ResponseError as error:
-                failures.append(error)
-
-        assert peak_while(call) < 2 * cap
+        peak, failures = refusals_of_services(panel)
+        assert peak < 2 * cap
         assert len(failures) == 1
         assert seen == []  # the hook never saw the endless answer
     session.close()
